@@ -1,0 +1,41 @@
+"""stp-assess: score STP/ICS submissions against the published NHS criteria, explainably.
+
+The library API a notebook calls; the `assess` command is a thin layer over it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .assessor import compile_edition, run
+from .catalogue import Catalogue, load_catalogue
+from .errors import AssessError, EngineError, InputError, RuleError
+from .results import Assessment, Status
+from .sources import load_submission, read_source, validate
+from .submission import Submission
+
+__all__ = [
+    "AssessError", "Assessment", "Catalogue", "EngineError", "InputError", "RuleError", "Status",
+    "Submission", "assess", "assess_file", "load_catalogue", "load_submission",
+]
+__version__ = "0.1.0"
+
+
+def assess(submission: Submission | dict[str, Any], catalogue: Catalogue, *, edition: str | None = None,
+           source_sha256: str | None = None, source_file: str | None = None) -> Assessment:
+    """Assess one submission (a Submission or a plain dict, validated here).
+
+    `edition` defaults to the one in force on the submission's date.
+    """
+    if not isinstance(submission, Submission):
+        submission = Submission.model_validate(submission)
+    chosen = edition or catalogue.edition_for(submission.footprint.submitted_on).id
+    return run(compile_edition(catalogue, chosen), submission, source_sha256=source_sha256,
+               source_file=source_file)
+
+
+def assess_file(path: str | Path, catalogue: Catalogue, *, edition: str | None = None) -> Assessment:
+    """Read, validate and assess one submission file; InputError names the file, field and line."""
+    source = read_source(path)
+    return assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
+                  source_file=source.file)

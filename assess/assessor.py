@@ -1,0 +1,77 @@
+"""Run one submission through a compiled edition: project, match in the engine, explain, score."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Catalogue, Rule
+from .conditions import dnf_terms, explain, nnf
+from .engine import Matcher
+from .errors import EngineError
+from .projection import Projector
+from .results import Assessment, CriterionResult, Status
+from .scoring import Scorer
+from .submission import Submission
+
+NA_SUFFIX = "~na"  # engine name of "this rule does not apply" for rules with applies_when
+
+
+@dataclass
+class CompiledEdition:
+    """One edition's rules compiled onto the engine, with its projector and scorer."""
+
+    catalogue: Catalogue
+    edition: str
+    rules: list[Rule]
+    matcher: Matcher
+    projector: Projector
+    scorer: Scorer
+
+
+def compile_edition(catalogue: Catalogue, edition: str) -> CompiledEdition:
+    """Compile (once per catalogue and edition) the rules of `edition` onto durable_rules."""
+    compiled = catalogue._compiled.get(edition)
+    if compiled is None:
+        catalogue.edition(edition)  # raises KeyError for an unknown edition
+        rules = catalogue.rules_for(edition)
+        forms = []
+        for rule in rules:
+            if rule.applies is None:
+                form = nnf(rule.when)
+            else:
+                form = ("and", [nnf(rule.applies), nnf(rule.when)])
+                not_applies = nnf(rule.applies, negated=True)
+                forms.append((rule.id + NA_SUFFIX, not_applies, dnf_terms(not_applies)))
+            forms.append((rule.id, form, dnf_terms(form)))
+        matcher = Matcher(forms, label=f"stp_{edition.replace('-', '_')}")
+        compiled = CompiledEdition(catalogue, edition, rules, matcher, Projector(catalogue),
+                                   Scorer(catalogue, edition))
+        catalogue._compiled[edition] = compiled
+    return compiled
+
+
+def run(compiled: CompiledEdition, submission: Submission, *, source_sha256: str | None = None,
+        source_file: str | None = None) -> Assessment:
+    """Assess one validated submission with a compiled edition."""
+    fact = compiled.projector.project(submission)
+    matched = compiled.matcher.match(fact)
+    criteria: dict[str, CriterionResult] = {}
+    for rule in compiled.rules:
+        if rule.id + NA_SUFFIX in matched:
+            criteria[rule.id] = CriterionResult(rule, Status.NOT_APPLICABLE, None)
+        elif rule.id in matched:
+            criteria[rule.id] = CriterionResult(rule, Status.MET, 1.0)
+        else:
+            failures = explain(rule.when, fact)
+            if not failures:  # the engine said no, the Python walk finds nothing wrong
+                raise EngineError(f"{rule.id}: durable_rules and the explanation disagree on "
+                                  f"{submission.footprint.code}; refusing to score it")
+            criteria[rule.id] = CriterionResult(rule, Status.NOT_MET, 0.0, tuple(failures))
+    verdict = compiled.scorer.score(criteria)
+    edition = compiled.catalogue.edition(compiled.edition)
+    return Assessment(
+        submission=submission, edition=edition.id, edition_title=edition.title,
+        catalogue_version=compiled.catalogue.version, criteria=criteria, domains=verdict.domains,
+        score=verdict.score, stage=verdict.stage, rating=verdict.rating,
+        score_rating=verdict.score_rating, ics_readiness=verdict.ics_readiness,
+        unmet_blocking=verdict.unmet_blocking, caps_applied=verdict.caps_applied,
+        path_to_ics=verdict.path_to_ics, source_sha256=source_sha256, source_file=source_file)

@@ -1,0 +1,299 @@
+"""Load and check a rule catalogue: `catalogue.yaml` (editions, domains, scoring model, sources)
+plus one YAML file of rules per domain. Anything incomplete or inconsistent is a RuleError naming the
+file and the rule; nothing is ever skipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .conditions import ConditionError, Needs, Node, Parser
+from .errors import RuleError, did_you_mean
+from .resources import bundled_dir
+
+RULE_ID = r"^[A-Z]{2,5}-\d{2,3}$"
+Severity = Literal["blocking", "major", "minor"]
+SEVERITY_ORDER = {"blocking": 0, "major": 1, "minor": 2}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Edition(_Strict):
+    """An assessment framework, chosen by the submission's date unless named."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    framework: str
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+class Domain(_Strict):
+    """A scored group of criteria; `weight` sets its share of the overall score."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    title: str
+    prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
+    weight: float = Field(gt=0, le=10)
+    description: str = ""
+
+
+class Band(_Strict):
+    """A named band starting at `min_score` (0-100)."""
+
+    name: str
+    min_score: float = Field(ge=0, le=100)
+
+
+class Cap(_Strict):
+    """An override applied after banding: unmet rules limit the rating, whatever the score."""
+
+    id: str
+    title: str
+    rules: list[str] = Field(min_length=1)
+    min_unmet: int = Field(1, ge=1)
+    max_rating: str
+
+
+class Readiness(_Strict):
+    """ICS readiness thresholds."""
+
+    ready_min_rating: str
+    aspirant_min_rating: str
+    aspirant_max_unmet_blocking: int = Field(ge=0)
+
+
+class TrajectoryPoint(_Strict):
+    valid_from: dt.date
+    value: float
+    note: str = ""
+
+
+class SourceRef(_Strict):
+    title: str
+    seed: str | None = None
+    url: str | None = None
+
+
+class ScoringModel(_Strict):
+    """Every threshold of the scoring, as data."""
+
+    stages: list[Band] = Field(min_length=2)
+    ratings: list[Band] = Field(min_length=2)
+    readiness: Readiness
+    caps: list[Cap] = []
+
+    @model_validator(mode="after")
+    def _bands_ascend(self) -> "ScoringModel":
+        for name, bands in (("stages", self.stages), ("ratings", self.ratings)):
+            mins = [b.min_score for b in bands]
+            if mins[0] != 0 or mins != sorted(set(mins)):
+                raise ValueError(f"{name}: bands must start at 0 and strictly ascend")
+        names = [b.name for b in self.ratings]
+        for rating in (self.readiness.ready_min_rating, self.readiness.aspirant_min_rating,
+                       *(c.max_rating for c in self.caps)):
+            if rating not in names:
+                raise ValueError(f"unknown rating {rating!r}.{did_you_mean(rating, names)}")
+        return self
+
+    def rating_rank(self, name: str) -> int:
+        return [b.name for b in self.ratings].index(name)
+
+
+class CatalogueFile(_Strict):
+    version: str
+    title: str
+    editions: list[Edition] = Field(min_length=1)
+    domains: list[Domain] = Field(min_length=1)
+    scoring: ScoringModel
+    trajectories: dict[str, list[TrajectoryPoint]] = {}
+    sources: dict[str, SourceRef]
+    not_encoded: dict[str, str] = {}
+
+
+class SourceCitation(_Strict):
+    id: str
+    section: str = Field(min_length=1)
+
+
+class RuleSpec(_Strict):
+    """A rule as written in YAML: complete metadata plus its condition."""
+
+    id: str = Field(pattern=RULE_ID)
+    title: str = Field(min_length=5, max_length=120)
+    domain: str
+    severity: Severity
+    weight: float = Field(gt=0, le=10)
+    editions: list[str] = Field(min_length=1)
+    source: SourceCitation
+    criteria: list[str] = Field(min_length=1, description="Digest criterion ids this rule encodes.")
+    rationale: str = Field(min_length=20)
+    remediation: str = Field(min_length=20)
+    assumption: bool = False
+    assumption_note: str | None = None
+    aliases: list[str] = []
+    applies_when: dict[str, Any] | None = None
+    when: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _assumption_explained(self) -> "RuleSpec":
+        if self.assumption and not self.assumption_note:
+            raise ValueError("assumption: true needs an assumption_note saying what is assumed")
+        return self
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: metadata plus parsed condition trees."""
+
+    spec: RuleSpec
+    when: Node
+    applies: Node | None
+    file: str
+
+    def __getattr__(self, name: str) -> Any:  # id, title, domain, ... read through to the spec
+        return getattr(self.spec, name)
+
+
+@dataclass
+class Catalogue:
+    """A checked catalogue: rules by id, the scoring model, and what the engine must be given."""
+
+    meta: CatalogueFile
+    rules: dict[str, Rule]
+    needs: Needs
+    directory: Path
+    _compiled: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def scoring(self) -> ScoringModel:
+        return self.meta.scoring
+
+    def domain(self, domain_id: str) -> Domain:
+        return next(d for d in self.meta.domains if d.id == domain_id)
+
+    def edition(self, edition_id: str) -> Edition:
+        for e in self.meta.editions:
+            if e.id == edition_id:
+                return e
+        ids = [e.id for e in self.meta.editions]
+        raise KeyError(f"unknown edition '{edition_id}' (editions: {', '.join(ids)}).{did_you_mean(edition_id, ids)}")
+
+    def edition_for(self, day: dt.date) -> Edition:
+        """The edition in force on `day`; before the first, the first; after the last, the last."""
+        editions = sorted(self.meta.editions, key=lambda e: e.valid_from)
+        chosen = editions[0]
+        for e in editions:
+            if e.valid_from <= day:
+                chosen = e
+        return chosen
+
+    def rules_for(self, edition_id: str) -> list[Rule]:
+        return [r for r in self.rules.values() if edition_id in r.editions]
+
+    def trajectory_value(self, name: str, day: dt.date) -> float | None:
+        value = None
+        for point in self.meta.trajectories[name]:
+            if point.valid_from <= day:
+                value = point.value
+        return value
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(str(path), f"cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise RuleError(where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _pydantic_problem(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
+    return "; ".join(parts)
+
+
+def load_catalogue(directory: str | Path | None = None) -> Catalogue:
+    """Load `catalogue.yaml` and every other `*.yaml` in `directory` (default: the bundled rules)."""
+    root = Path(directory) if directory is not None else bundled_dir("rules")
+    head = root / "catalogue.yaml"
+    if not head.is_file():
+        raise RuleError(str(root), "no catalogue.yaml here (is this a rules folder?)")
+    try:
+        meta = CatalogueFile.model_validate(_read_yaml(head))
+    except ValidationError as exc:
+        raise RuleError(str(head), _pydantic_problem(exc)) from None
+    domains = {d.id: d for d in meta.domains}
+    editions = {e.id for e in meta.editions}
+    needs = Needs()
+    parser = Parser(needs, tuple(meta.trajectories))
+    rules: dict[str, Rule] = {}
+    aliases: dict[str, str] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name == "catalogue.yaml":
+            continue
+        data = _read_yaml(path)
+        if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+            raise RuleError(str(path), "a rule file holds one key, 'rules', with a list of rules")
+        for index, raw in enumerate(data["rules"]):
+            rule_id = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+            rule = _load_rule(raw, str(path), str(rule_id), parser, meta, domains, editions)
+            if rule.id in rules or rule.id in aliases:
+                other = rules[rule.id].file if rule.id in rules else "an alias"
+                raise RuleError(str(path), f"duplicate id (also in {other})", rule_id=rule.id)
+            rules[rule.id] = rule
+            for alias in rule.aliases:
+                if alias in rules or alias in aliases:
+                    raise RuleError(str(path), f"alias {alias} is already in use", rule_id=rule.id)
+                aliases[alias] = rule.id
+    for cap in meta.scoring.caps:
+        for rule_id in cap.rules:
+            if rule_id not in rules:
+                raise RuleError(str(head), f"cap {cap.id} names unknown rule {rule_id}.{did_you_mean(rule_id, rules)}")
+    if not rules:
+        raise RuleError(str(root), "no rules found")
+    return Catalogue(meta, dict(sorted(rules.items())), needs, root)
+
+
+def _load_rule(raw: Any, file: str, rule_id: str, parser: Parser, meta: CatalogueFile,
+               domains: dict[str, Domain], editions: set[str]) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(file, "each rule must be a mapping", rule_id=rule_id)
+    try:
+        spec = RuleSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleError(file, _pydantic_problem(exc), rule_id=rule_id) from None
+    domain = domains.get(spec.domain)
+    if domain is None:
+        raise RuleError(file, f"unknown domain '{spec.domain}'.{did_you_mean(spec.domain, domains)}", rule_id=rule_id)
+    if not spec.id.startswith(domain.prefix + "-"):
+        raise RuleError(file, f"ids in domain {domain.id} start with {domain.prefix}-", rule_id=rule_id)
+    for edition in spec.editions:
+        if edition not in editions:
+            raise RuleError(file, f"unknown edition '{edition}'.{did_you_mean(edition, editions)}", rule_id=rule_id)
+    if spec.source.id not in meta.sources:
+        raise RuleError(file, f"source '{spec.source.id}' is not in the catalogue's source register."
+                        f"{did_you_mean(spec.source.id, meta.sources)}", rule_id=rule_id)
+    try:
+        when = parser.parse(spec.when, "when")
+        applies = parser.parse(spec.applies_when, "applies_when") if spec.applies_when else None
+    except ConditionError as exc:
+        raise RuleError(file, str(exc), rule_id=rule_id) from None
+    return Rule(spec, when, applies, file)

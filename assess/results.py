@@ -1,0 +1,150 @@
+"""What an assessment says, as plain data keyed by rule id, ready for any renderer."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from .conditions import ClauseFailure
+
+if TYPE_CHECKING:
+    from .catalogue import Rule
+    from .submission import Submission
+
+
+class Status(str, Enum):
+    """How a criterion ended."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One rule's verdict. `credit` (0-1) leaves room for graded criteria; met/not met give 1/0."""
+
+    rule: "Rule"
+    status: Status
+    credit: float | None
+    failures: tuple[ClauseFailure, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        spec = self.rule.spec
+        return {
+            "id": spec.id, "title": spec.title, "domain": spec.domain, "severity": spec.severity,
+            "weight": spec.weight, "status": self.status.value, "credit": self.credit,
+            "assumption": spec.assumption,
+            "source": {"id": spec.source.id, "section": spec.source.section},
+            "explanation": [f.to_dict() for f in self.failures],
+            "remediation": spec.remediation if self.status is Status.NOT_MET else None,
+        }
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    """A domain's weighted score (None when no criterion applied) and its maturity stage."""
+
+    domain: str
+    title: str
+    score: float | None
+    stage: str | None
+    met: int
+    not_met: int
+    not_applicable: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"domain": self.domain, "name": self.title, "score": self.score, "stage": self.stage,
+                "met": self.met, "not_met": self.not_met, "not_applicable": self.not_applicable}
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One criterion to close on the way to ICS readiness, with what closing it would yield."""
+
+    rule_id: str
+    title: str
+    severity: str
+    gain: float
+    projected_score: float
+    projected_rating: str
+    projected_readiness: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.rule_id, "title": self.title, "severity": self.severity, "gain": self.gain,
+                "projected_score": self.projected_score, "projected_rating": self.projected_rating,
+                "projected_readiness": self.projected_readiness}
+
+
+@dataclass(frozen=True)
+class CapApplied:
+    """A rating cap that bound this submission."""
+
+    cap_id: str
+    title: str
+    max_rating: str
+    unmet: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.cap_id, "title": self.title, "max_rating": self.max_rating, "unmet": list(self.unmet)}
+
+
+@dataclass
+class Assessment:
+    """The whole assessment of one submission against one edition of one catalogue."""
+
+    submission: "Submission"
+    edition: str
+    edition_title: str
+    catalogue_version: str
+    criteria: dict[str, CriterionResult]
+    domains: list[DomainScore]
+    score: float
+    stage: str
+    rating: str
+    score_rating: str  # the rating the score alone gives, before caps
+    ics_readiness: str
+    unmet_blocking: list[str]
+    caps_applied: list[CapApplied]
+    path_to_ics: list[PathStep]
+    source_sha256: str | None = None
+    source_file: str | None = None
+    _sha: str | None = field(default=None, repr=False)
+
+    @property
+    def input_sha256(self) -> str:
+        """sha256 of the file read, or of the submission's canonical JSON when there was none."""
+        if self.source_sha256:
+            return self.source_sha256
+        if self._sha is None:
+            canonical = self.submission.model_dump_json(exclude_defaults=False).encode()
+            self._sha = hashlib.sha256(canonical).hexdigest()
+        return self._sha
+
+    def to_dict(self) -> dict[str, Any]:
+        fp = self.submission.footprint
+        return {
+            "submission": {"code": fp.code, "name": fp.name, "region": fp.region,
+                           "population": fp.population, "submitted_on": fp.submitted_on.isoformat(),
+                           "illustrative": self.submission.illustrative},
+            "edition": self.edition,
+            "edition_title": self.edition_title,
+            "catalogue_version": self.catalogue_version,
+            "input_sha256": self.input_sha256,
+            "score": self.score,
+            "stage": self.stage,
+            "rating": self.rating,
+            "score_rating": self.score_rating,
+            "ics_readiness": self.ics_readiness,
+            "unmet_blocking": self.unmet_blocking,
+            "caps_applied": [c.to_dict() for c in self.caps_applied],
+            "domains": [d.to_dict() for d in self.domains],
+            "criteria": [c.to_dict() for c in self.criteria.values()],
+            "path_to_ics": [s.to_dict() for s in self.path_to_ics],
+        }
+
+    def to_json(self) -> str:
+        """Sorted keys, fixed separators: the same input always gives the same bytes."""
+        return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,125 @@
+"""Read a submission file once and validate it; turn every problem into an InputError that names
+the file, the field path and (for YAML) the line."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InputError, did_you_mean
+from .fields import model_at
+from .submission import Submission
+
+MAX_BYTES = 5 * 1024 * 1024
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A submission file as read: its text, parsed data and checksum."""
+
+    file: str
+    text: str
+    data: Any
+    sha256: str
+    format: str
+
+
+def read_source(path: str | Path) -> Source:
+    """Read and parse one YAML or JSON file (no validation yet)."""
+    file = str(path)
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError(file, f"unsupported file type '{Path(path).suffix}' (use .yaml, .yml or .json)")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(file, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; a submission is much smaller")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
+    return parse_text(text, file, fmt, hashlib.sha256(raw).hexdigest())
+
+
+def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Source:
+    """Parse text already read; `file` names it in messages."""
+    sha = sha256 or hashlib.sha256(text.encode()).hexdigest()
+    try:
+        data = yaml.load(text, Loader=_Loader) if fmt == "yaml" else json.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(file, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError(file, "nested too deeply to be a submission") from None
+    if not isinstance(data, dict):
+        raise InputError(file, "a submission must be a mapping of fields at the top level")
+    return Source(file, text, data, sha, fmt)
+
+
+def validate(source: Source) -> Submission:
+    """The validated Submission, or an InputError listing every invalid field."""
+    try:
+        return Submission.model_validate(source.data)
+    except ValidationError as exc:
+        problems = [_problem(source, err) for err in exc.errors(include_url=False)]
+        raise InputError(source.file, "invalid submission", problems=problems) from None
+
+
+def load_submission(path: str | Path) -> Submission:
+    """Read, parse and validate one submission file."""
+    return validate(read_source(path))
+
+
+def _problem(source: Source, err: Any) -> InputError:
+    loc = tuple(err["loc"])
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        owner = model_at(loc)
+        known = list(owner.model_fields) if owner else []
+        message = f"unknown field '{loc[-1]}'.{did_you_mean(str(loc[-1]), known)}"
+    elif kind == "missing":
+        message = "required field is missing"
+    else:
+        message = err["msg"].rstrip(".")
+        if "input" in err and kind not in ("value_error",):
+            shown = repr(err["input"])
+            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
+    line = line_of(source, loc) if source.format == "yaml" else None
+    return InputError(source.file, message, path=path, line=line)
+
+
+def line_of(source: Source, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of a field path in YAML text (the nearest existing parent if missing)."""
+    try:
+        node = yaml.compose(source.text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    node, line = value, key.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,408 @@
+"""The submission schema: one STP/ICS footprint at one point in time.
+
+Flat by design, so that a workbook can carry it: every section is a set of scalars (one row each on a
+field/value sheet) and every list holds flat records (one sheet per list). Evidence is recorded as
+dated, measured items rather than yes/no flags, so that a plan that only promises cannot score like
+one that delivers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a date or an ISO 'YYYY-MM-DD' string (JSON has no date type); refuse date-times."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+Text = Annotated[str, Field(max_length=4000), AfterValidator(_clean_text)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False)]
+Pct = Annotated[float, Field(ge=0, le=100)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+Money = Annotated[float, Field(ge=-100_000, le=100_000)]
+
+Region = Literal[
+    "North", "Midlands and East", "London", "South",  # NHS England regions, 2016-2018
+    "North East and Yorkshire", "North West", "Midlands", "East of England",
+    "South East", "South West",  # regions from 2018
+]
+OrganisationKind = Literal[
+    "ccg", "nhs_trust", "foundation_trust", "ambulance_trust", "local_authority",
+    "gp_practice_group", "gp_federation", "primary_care_network", "csu", "vcse", "housing",
+    "other",
+]
+Area = Literal[
+    "plan", "care", "prevention", "seven_day", "local_government", "engagement", "progress",
+    "governance", "finance", "performance", "enablers", "integration",
+]
+Audience = Literal[
+    "clinicians", "patients", "carers", "public", "vcse", "local_government",
+    "health_and_wellbeing_board", "overview_and_scrutiny", "staff", "housing",
+]
+Principle = Literal[
+    "person_centred", "co_production", "equality", "carers", "vcse_and_housing", "volunteering",
+]
+FootprintFactor = Literal[
+    "patient_flows", "travel_links", "natural_communities", "existing_relationships", "scale",
+    "change_programmes", "financial_sustainability", "leadership_capacity",
+]
+Framework = Literal[
+    "rightcare", "carter", "vanguards", "better_births", "cancer_taskforce",
+    "mental_health_taskforce", "gp_forward_view", "uec_review", "building_right_support",
+]
+EfficiencyScheme = Literal[
+    "carter", "agency_caps", "rightcare", "estates", "procurement", "back_office",
+    "demand_management", "medicines",
+]
+
+
+class Section(BaseModel):
+    """Strict, frozen and closed: unknown fields are errors, types are never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Footprint(Section):
+    """Who is submitting, and when: the identity every report leads with."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")] = Field(
+        description="Footprint code, e.g. the ONS STP code E54000005 (letters, digits, - and _).")
+    name: Name = Field(description="Footprint name as published.")
+    region: Region = Field(description="NHS England region at the time of the submission.")
+    population: Annotated[int, Field(ge=10_000, le=10_000_000)] = Field(
+        description="Registered or resident population covered.")
+    submitted_on: Day = Field(description="Date of the submission; picks the default edition.")
+    upper_tier_local_authorities: Annotated[int, Field(ge=0, le=60)] | None = Field(
+        None, description="Number of upper-tier local authorities in the footprint.")
+    nhs_organisations: Annotated[int, Field(ge=0, le=500)] | None = Field(
+        None, description="Number of NHS commissioners and providers in the footprint.")
+
+
+class Organisation(Section):
+    """A constituent organisation of the footprint."""
+
+    name: Name
+    kind: OrganisationKind
+    upper_tier: bool | None = Field(None, description="For local authorities: upper tier.")
+    partner: bool = Field(True, description="Named as a partner of the STP.")
+    signed_off_plan: bool | None = Field(None, description="Its board or cabinet signed the plan off.")
+    contributes_programme_staff: bool | None = Field(
+        None, description="Pools staff or expertise into the programme office.")
+
+
+class Leadership(Section):
+    """The single STP leader and the chair."""
+
+    leader_name: Name | None = None
+    leader_role: Name | None = Field(None, description="Substantive role, e.g. trust chief executive.")
+    leader_sector: Literal["nhs", "local_government", "other"] | None = None
+    leader_appointed_on: Day | None = None
+    leader_ratified: bool | None = Field(None, description="Ratified by NHS England and NHS Improvement.")
+    leader_ratified_on: Day | None = None
+    chair_independent_non_executive: bool | None = Field(
+        None, description="The partnership board is chaired by an independent non-executive.")
+
+
+class Governance(Section):
+    """Board, programme office and decision-making arrangements."""
+
+    board_established: bool | None = None
+    board_terms_of_reference_published: bool | None = None
+    board_meetings_last_12_months: Count | None = None
+    board_non_executive_members: Count | None = None
+    board_independent_non_executives: Count | None = None
+    board_gp_members: Count | None = None
+    board_local_government_members: Count | None = None
+    programme_office_established: bool | None = None
+    programme_office_wte: Annotated[float, Field(ge=0, le=1000)] | None = Field(
+        None, description="Whole-time equivalents working in the programme office.")
+    joint_decision_mechanism: Literal[
+        "none", "committees_in_common", "joint_committee", "lead_commissioner", "other"] | None = None
+    dispute_final_decision_taker: Name | None = Field(
+        None, description="Who takes the final decision when partners disagree.")
+    scheme_of_delegation: bool | None = None
+    governance_agreed_on: Day | None = None
+    short_return_sections: list[Literal["priorities", "gap_analysis", "governance"]] = Field(
+        default_factory=list, max_length=3,
+        description="Sections of the April 2016 short return that were submitted.")
+
+
+class Engagement(Section):
+    """How people, communities and local democracy shaped the plan."""
+
+    strategy_published: bool | None = None
+    cites_six_principles: bool | None = None
+    principles_evidenced: list[Principle] = Field(default_factory=list, max_length=6)
+    hwb_endorsed: bool | None = Field(None, description="Health and wellbeing board(s) endorsed the plan.")
+    public_consultation_required: bool | None = Field(
+        None, description="The plan proposes substantial service change needing consultation.")
+    public_consultation_held: bool | None = None
+    overview_scrutiny_engaged: bool | None = None
+
+
+class EngagementEvent(Section):
+    """One dated engagement activity."""
+
+    held_on: Day
+    audience: Audience
+    participants: Count | None = None
+    summary: Text | None = None
+
+
+class Plan(Section):
+    """Scope, footprint rationale, the three gaps and the delivery programme."""
+
+    period_start: Day | None = None
+    period_end: Day | None = None
+    single_system_plan: bool | None = Field(None, description="One plan for the whole system, not per organisation.")
+    operational_plans_aligned: bool | None = Field(None, description="2016/17 operational plans form year one.")
+    covers_ccg_commissioned: bool | None = None
+    covers_specialised_services: bool | None = None
+    covers_primary_care: bool | None = None
+    covers_social_care: bool | None = None
+    covers_public_health: bool | None = None
+    footprint_factors: list[FootprintFactor] = Field(default_factory=list, max_length=8)
+    neighbour_overlaps_addressed: bool | None = None
+    vision_published: bool | None = None
+    gap_health_wellbeing_quantified: bool | None = None
+    gap_health_wellbeing_actions: Count | None = None
+    gap_care_quality_quantified: bool | None = None
+    gap_care_quality_actions: Count | None = None
+    gap_finance_efficiency_quantified: bool | None = None
+    gap_finance_efficiency_actions: Count | None = None
+    national_frameworks: list[Framework] = Field(default_factory=list, max_length=9)
+    targets_match_national_trajectories: bool | None = None
+    milestones_2016_17: Count | None = None
+    delivery_plan_with_milestones: bool | None = None
+    review_cycle_months: Annotated[int, Field(ge=1, le=60)] | None = None
+    five_year_system_plan: bool | None = Field(None, description="A 2019/20-2023/24 system plan (LTP).")
+    route_to_ics: bool | None = Field(None, description="The plan shows how the STP becomes an ICS.")
+    care_levels_defined: list[Literal["neighbourhood", "place", "system"]] = Field(
+        default_factory=list, max_length=3)
+
+
+class MustDo(Section):
+    """How the plan maps onto one of the nine national must dos for 2016/17."""
+
+    number: Annotated[int, Field(ge=1, le=9)]
+    mapped: bool
+    actions: Count = 0
+
+
+class Prevention(Section):
+    """The cross-partner prevention plan (health and wellbeing gap)."""
+
+    cross_partner_plan: bool | None = None
+    public_health_partner_named: bool | None = None
+    obesity_actions: Count | None = None
+    diabetes_actions: Count | None = None
+    local_priorities: Count | None = Field(None, description="Locally identified demand-reduction priorities.")
+    demand_reduction_target_pct: Pct | None = None
+    inequality_targets: Count | None = None
+    self_care_programme: bool | None = None
+    patient_activation_programme: bool | None = None
+    investment_gbp_m: Money | None = None
+
+
+class SevenDay(Section):
+    """The three strands of seven-day services and coverage of the four priority standards."""
+
+    urgent_care_integrated: bool | None = Field(
+        None, description="111, minor injuries, urgent care and GP out-of-hours integrated.")
+    gp_extended_access_pct: Pct | None = Field(
+        None, description="Population with evening and weekend GP access.")
+    priority_standards_coverage_pct: Pct | None = Field(
+        None, description="Population served by hospitals meeting standards 2, 5, 6 and 8.")
+    priority_standards_trajectory: bool | None = Field(
+        None, description="A year-by-year coverage trajectory is set out.")
+    self_assessment_cited: bool | None = Field(
+        None, description="Trusts' self-assessment or board assurance results are cited.")
+    other_standards_in_progress: Annotated[int, Field(ge=0, le=6)] | None = None
+
+
+class OutOfHospital(Section):
+    """Investment out of hospital and primary care at scale."""
+
+    investment_shift_pct: Annotated[float, Field(ge=-100, le=100)] | None = Field(
+        None, description="Planned change in the share of spend out of hospital, percentage points.")
+    primary_care_at_scale: bool | None = None
+    gp_sustainability_plan: bool | None = None
+    gp_network_coverage_pct: Pct | None = Field(
+        None, description="Population served by GP practices working in networks or hubs.")
+    gp_network_typical_population: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+
+
+class NewCareModels(Section):
+    """Vanguards and new models of care (care and quality gap)."""
+
+    vanguards_in_footprint: Count | None = None
+    vanguard_spread_plan: bool | None = None
+    new_care_model_plan: bool | None = None
+
+
+class Quality(Section):
+    """Collective action on quality."""
+
+    services_inadequate_or_special_measures: Count | None = None
+    services_with_joint_improvement_plan: Count | None = None
+    avoidable_mortality_reviews_published: bool | None = None
+    quality_improvement_programme: bool | None = None
+
+
+class ClinicalPriorities(Section):
+    """Cancer, mental health, learning disabilities and maternity."""
+
+    cancer_plan: bool | None = None
+    cancer_alliance_member: bool | None = None
+    mental_health_plan: bool | None = None
+    mental_health_investment_standard_met: bool | None = None
+    learning_disability_plan: bool | None = None
+    ld_inpatient_reduction_pct: Pct | None = None
+    maternity_plan: bool | None = None
+
+
+class Finance(Section):
+    """The route to aggregate financial balance."""
+
+    do_nothing_gap_gbp_m: Annotated[float, Field(ge=0, le=100_000)] | None = Field(
+        None, description="The finance gap by 2020/21 if nothing changes, GBP millions.")
+    planned_position_2020_21_gbp_m: Money | None = Field(
+        None, description="Planned aggregate surplus (+) or deficit (-) in 2020/21.")
+    aggregate_position_pct: Annotated[float, Field(ge=-100, le=100)] | None = Field(
+        None, description="Aggregate surplus/deficit of trusts and CCGs as % of control total.")
+    annual_efficiency_pct: Annotated[float, Field(ge=0, le=50)] | None = None
+    efficiency_schemes: list[EfficiencyScheme] = Field(default_factory=list, max_length=8)
+    recovery_plan: bool | None = None
+    system_control_total_agreed: bool | None = None
+    shared_financial_risk: bool | None = None
+
+
+class Workforce(Section):
+    """The workforce plan."""
+
+    plan: bool | None = None
+    shared_workforce_arrangements: bool | None = None
+    vacancy_rate_pct: Pct | None = None
+
+
+class Digital(Section):
+    """Local digital roadmap and population health management."""
+
+    local_digital_roadmap: bool | None = None
+    shared_care_record_coverage_pct: Pct | None = None
+    population_health_management: Literal[
+        "none", "descriptive", "risk_stratification", "validated"] | None = None
+
+
+class Estates(Section):
+    """Estates strategy and capital."""
+
+    estates_strategy: bool | None = None
+    surplus_land_identified: bool | None = None
+    delegated_capital: bool | None = None
+
+
+class Performance(Section):
+    """Values for the metrics the July 2017 STP progress dashboard rated."""
+
+    measured_on: Day | None = None
+    ae_4h_pct: Pct | None = Field(None, description="A&E attendances seen within 4 hours.")
+    ambulance_cat_a_8min_pct: Pct | None = None
+    rtt_18w_pct: Pct | None = Field(None, description="Incomplete pathways within 18 weeks.")
+    cancer_62d_pct: Pct | None = Field(None, description="Patients treated within 62 days of urgent referral.")
+    cancer_2ww_pct: Pct | None = None
+    eip_2w_pct: Pct | None = Field(None, description="Psychosis referrals starting care within 2 weeks.")
+    dementia_diagnosis_pct: Pct | None = None
+    emergency_admissions_change_pct: Annotated[float, Field(ge=-100, le=500)] | None = Field(
+        None, description="Change in emergency admissions per head against the baseline year.")
+    emergency_bed_days_change_pct: Annotated[float, Field(ge=-100, le=500)] | None = None
+    dtoc_days_per_100k: Annotated[float, Field(ge=0, le=1000)] | None = Field(
+        None, description="Delayed transfer of care days per 100,000 adults per day.")
+    system_leadership: Literal["needs_support", "developing", "established", "strong"] | None = None
+
+
+class Integration(Section):
+    """The capabilities of an accountable or integrated care system."""
+
+    performance_contract_agreed: bool | None = Field(None, description="An accountable performance agreement with NHSE/NHSI.")
+    system_board_with_delegation: bool | None = None
+    provider_integration: Literal["none", "alliance", "merger"] | None = None
+    payment_model: Literal["activity", "blended", "capitated"] | None = None
+    demand_growth_moderation_pct: Annotated[float, Field(ge=-100, le=100)] | None = None
+    shared_facilities: bool | None = None
+    delegated_primary_care_commissioning: bool | None = None
+    delegated_specialised_commissioning: bool | None = None
+
+
+class Evidence(Section):
+    """One change the system made or plans: what, when, and measured how."""
+
+    ref: Annotated[str, Field(min_length=1, max_length=40)]
+    area: Area
+    title: Name
+    status: Literal["planned", "in_progress", "delivered"]
+    started_on: Day | None = None
+    delivered_on: Day | None = None
+    measure: Name | None = None
+    baseline: float | None = None
+    current: float | None = None
+    unit: Annotated[str, Field(max_length=40)] | None = None
+    structural: bool = Field(False, description="An organisational change rather than a change to care.")
+    source: Text | None = None
+
+
+class Submission(Section):
+    """One STP/ICS footprint's submission at one point in time."""
+
+    schema_version: Literal["1.0"]
+    illustrative: bool = Field(False, description="Synthetic data, not an assessment of a real system.")
+    footprint: Footprint
+    organisations: list[Organisation] = Field(default_factory=list, max_length=400)
+    leadership: Leadership = Leadership()
+    governance: Governance = Governance()
+    engagement: Engagement = Engagement()
+    engagement_events: list[EngagementEvent] = Field(default_factory=list, max_length=2000)
+    plan: Plan = Plan()
+    must_dos: list[MustDo] = Field(default_factory=list, max_length=9)
+    prevention: Prevention = Prevention()
+    seven_day: SevenDay = SevenDay()
+    out_of_hospital: OutOfHospital = OutOfHospital()
+    new_care_models: NewCareModels = NewCareModels()
+    quality: Quality = Quality()
+    clinical_priorities: ClinicalPriorities = ClinicalPriorities()
+    finance: Finance = Finance()
+    workforce: Workforce = Workforce()
+    digital: Digital = Digital()
+    estates: Estates = Estates()
+    performance: Performance = Performance()
+    integration: Integration = Integration()
+    evidence: list[Evidence] = Field(default_factory=list, max_length=2000)
+
+    @model_validator(mode="after")
+    def _distinct_must_dos(self) -> "Submission":
+        numbers = [m.number for m in self.must_dos]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("must_dos: each must do number may appear once")
+        return self
