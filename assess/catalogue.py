@@ -116,7 +116,16 @@ class CatalogueFile(_Strict):
     scoring: ScoringModel
     trajectories: dict[str, list[TrajectoryPoint]] = {}
     sources: dict[str, SourceRef]
+    digest_criteria: dict[str, str]
     not_encoded: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _not_encoded_known(self) -> "CatalogueFile":
+        for cid in self.not_encoded:
+            if cid not in self.digest_criteria:
+                raise ValueError(f"not_encoded: unknown digest criterion {cid!r}."
+                                 f"{did_you_mean(cid, self.digest_criteria)}")
+        return self
 
 
 class SourceCitation(_Strict):
@@ -291,6 +300,10 @@ def _load_rule(raw: Any, file: str, rule_id: str, parser: Parser, meta: Catalogu
     if spec.source.id not in meta.sources:
         raise RuleError(file, f"source '{spec.source.id}' is not in the catalogue's source register."
                         f"{did_you_mean(spec.source.id, meta.sources)}", rule_id=rule_id)
+    for cid in spec.criteria:
+        if cid not in meta.digest_criteria:
+            raise RuleError(file, f"criteria: '{cid}' is not a digest criterion in catalogue.yaml."
+                            f"{did_you_mean(cid, meta.digest_criteria)}", rule_id=rule_id)
     try:
         when = parser.parse(spec.when, "when")
         applies = parser.parse(spec.applies_when, "applies_when") if spec.applies_when else None

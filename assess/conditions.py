@@ -324,7 +324,7 @@ def describe(node: Node | None) -> str:
     if isinstance(node, All):
         return " and ".join(f"({describe(c)})" if isinstance(c, AnyOf) else describe(c) for c in node.children)
     if isinstance(node, AnyOf):
-        return " or ".join(describe(c) for c in node.children)
+        return " or ".join(f"({describe(c)})" if isinstance(c, All) else describe(c) for c in node.children)
     if isinstance(node, Not):
         return f"not ({describe(node.child)})"
     return f"{node.label} {expectation(node)}"

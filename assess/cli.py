@@ -1,0 +1,211 @@
+"""The `assess` command: translation between the shell and the library API, nothing more."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from . import catalogue_doc, report, template
+from .catalogue import Catalogue, load_catalogue
+from .errors import AssessError, InputError
+from .sources import load_submission, read_source, validate
+from .submission import Submission
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of every command.
+
+    \b
+    0  done: every submission assessed (or valid, for check)
+    1  internal error (a bug: please report it)
+    2  usage error: unknown option, edition, format or domain
+    3  invalid input: a submission could not be read or validated; the message names the file,
+       the field path and, for YAML, the line (batch: the others were still assessed)
+    4  invalid catalogue: a rule file could not be loaded (file and rule named)
+    5  engine error: durable_rules failed, so no score was given
+    """
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    INVALID_INPUT = 3
+    INVALID_RULES = 4
+    ENGINE = 5
+
+
+EXIT_CODES_HELP = (ExitCode.__doc__ or "").split("\n", 2)[2]
+
+
+def exit_code_for(error: AssessError) -> int:
+    """The one mapping from an error to an exit status."""
+    return int(error.exit_code)
+
+
+def _report_errors(func: F) -> F:
+    """The single error boundary: an AssessError becomes 'Error: …' lines and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AssessError as error:
+            problems = error.all() if isinstance(error, InputError) else [error]
+            for problem in problems:
+                click.echo(f"Error: {problem}", err=True)
+            sys.exit(exit_code_for(error))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _catalogue(rules_dir: Path | None) -> Catalogue:
+    return load_catalogue(rules_dir)
+
+
+def _check_edition(catalogue: Catalogue, edition: str | None) -> None:
+    if edition is not None:
+        try:
+            catalogue.edition(edition)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="'--edition'") from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        report.write_atomic(output, text)
+
+
+rules_option = click.option(
+    "--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder with catalogue.yaml and rule files, instead of the bundled catalogue.")
+output_option = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.")
+edition_option = click.option(
+    "--edition", "-e", metavar="EDITION",
+    help="Assessment framework to apply (see `assess rules --format text`); default: the one in "
+         "force on the submission's date.")
+
+
+@click.group(epilog="Exit codes:\n\n" + EXIT_CODES_HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="stp-assess")
+def main() -> None:
+    """Score STP/ICS submissions against the published NHS criteria.
+
+    \b
+    Typical use:
+      assess init my-stp.yaml          a commented template to fill in
+      assess check my-stp.yaml         validate it (file, field and line for every problem)
+      assess score my-stp.yaml         rating, domain scores, gaps and the path to ICS
+      assess batch submissions/ --out results/   a folder at once, with reports
+      assess rules --format markdown   the catalogue with sources and advice
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_report_errors
+def check(files: tuple[Path, ...]) -> None:
+    """Validate submission FILES against the schema without scoring them."""
+    failed: list[InputError] = []
+    for path in files:
+        try:
+            sub = load_submission(path)
+        except InputError as error:
+            failed.extend(error.all())
+            continue
+        click.echo(f"ok  {path}  ({sub.footprint.code}, {sub.footprint.name})")
+    if failed:
+        raise InputError(str(files[0]), "invalid", problems=failed)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@edition_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
+              default="text", show_default=True, help="text is a terminal summary; json is stable and "
+              "byte-identical for the same input; markdown and html are the reviewer's gap report.")
+@rules_option
+@output_option
+@_report_errors
+def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, output: Path | None) -> None:
+    """Assess one submission FILE (YAML or JSON)."""
+    from . import assess
+
+    catalogue = _catalogue(rules_dir)
+    _check_edition(catalogue, edition)
+    source = read_source(file)
+    assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
+                        source_file=str(file))
+    _emit(report.render(assessment, fmt), output)
+
+
+@main.command()
+@click.option("--domain", "-d", help="Only this domain's rules (e.g. prevention).")
+@edition_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown is the catalogue document with the traceability table.")
+@rules_option
+@output_option
+@_report_errors
+def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | None, output: Path | None) -> None:
+    """List the rule catalogue: ids, titles, severities, sources and advice."""
+    catalogue = _catalogue(rules_dir)
+    _check_edition(catalogue, edition)
+    domains = [d.id for d in catalogue.meta.domains]
+    if domain is not None and domain not in domains:
+        raise click.BadParameter(f"unknown domain '{domain}' (domains: {', '.join(domains)})",
+                                 param_hint="'--domain'")
+    _emit(catalogue_doc.render(catalogue, fmt, domain=domain, edition=edition), output)
+
+
+@main.command()
+@output_option
+def schema(output: Path | None) -> None:
+    """Print the submission JSON Schema."""
+    _emit(json.dumps(Submission.model_json_schema(), indent=2, sort_keys=True) + "\n", output)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path | None, force: bool) -> None:
+    """Write a commented YAML template with every field to PATH (default: standard output)."""
+    text = template.render_template()
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; use --force to overwrite it")
+    report.write_atomic(path, text)
+    click.echo(f"wrote {path}: fill it in, then run `assess check {path}`", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for results.json, league tables, gap reports and the dashboard.")
+@edition_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes.")
+@rules_option
+@_report_errors
+def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None) -> None:
+    """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
+    dashboard to --out. Exit 0 when all were assessed, 3 when some were invalid (see errors.csv)."""
+    from . import batch as batch_module
+
+    catalogue = _catalogue(rules_dir)
+    _check_edition(catalogue, edition)
+    summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition, jobs=jobs,
+                                     rules_dir=rules_dir)
+    sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
