@@ -12,11 +12,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .conditions import ConditionError, Needs, Node, Parser
+from .conditions import ConditionError, Needs, Node, Parser, dnf_terms, nnf
 from .errors import RuleError, did_you_mean
 from .resources import bundled_dir
 
 RULE_ID = r"^[A-Z]{2,5}-\d{2,3}$"
+MAX_FIRINGS = 24  # per rule: durable_rules fires once per 'or' branch; a ruleset's stack holds 64
 Severity = Literal["blocking", "major", "minor"]
 SEVERITY_ORDER = {"blocking": 0, "major": 1, "minor": 2}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -309,4 +310,12 @@ def _load_rule(raw: Any, file: str, rule_id: str, parser: Parser, meta: Catalogu
         applies = parser.parse(spec.applies_when, "applies_when") if spec.applies_when else None
     except ConditionError as exc:
         raise RuleError(file, str(exc), rule_id=rule_id) from None
+    for label, node in (("when", when), ("applies_when", applies)):
+        if node is None:
+            continue
+        firings = max(dnf_terms(nnf(node)), dnf_terms(nnf(node, negated=True)))
+        if firings > MAX_FIRINGS:
+            raise RuleError(file, f"{label}: the engine would fire this condition up to {firings} times for "
+                            f"one submission (limit {MAX_FIRINGS}); split it or use fewer 'any' branches",
+                            rule_id=rule_id)
     return Rule(spec, when, applies, file)

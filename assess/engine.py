@@ -120,9 +120,13 @@ class Matcher:
                 elif code != 1:  # 1: nothing matched; 2: duplicate fact id, i.e. not evaluated
                     raise EngineError(f"durable_rules could not evaluate the fact in {ruleset} (code {code})")
                 _durable.retract_fact(handle, retract)
-            except EngineError:
-                raise
             except Exception as exc:
+                try:  # best effort: leave no half-asserted fact in the long-lived session
+                    _durable.retract_fact(handle, retract)
+                except Exception:
+                    pass
+                if isinstance(exc, EngineError):
+                    raise
                 raise EngineError(f"durable_rules failed in {ruleset}: {exc}") from exc
         return matched
 

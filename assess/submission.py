@@ -110,6 +110,10 @@ class Organisation(Section):
     signed_off_plan: bool | None = Field(None, description="Its board or cabinet signed the plan off.")
     contributes_programme_staff: bool | None = Field(
         None, description="Pools staff or expertise into the programme office.")
+    operational_plan_aligned: bool | None = Field(
+        None, description="For NHS bodies: its 2016/17 operational plan is consistent with the STP as year one.")
+    hwb_discussed_plan_on: Day | None = Field(
+        None, description="Upper-tier councils: when its health and wellbeing board last discussed the plan.")
 
 
 class Leadership(Section):
@@ -160,6 +164,12 @@ class Engagement(Section):
         None, description="The plan proposes substantial service change needing consultation.")
     public_consultation_held: bool | None = None
     overview_scrutiny_engaged: bool | None = None
+    equality_impact_assessment_on: Day | None = Field(
+        None, description="When the equality impact assessment of the plan was completed.")
+    co_designed_schemes: Count | None = Field(
+        None, description="Plan schemes designed together with people who use services and communities.")
+    volunteering_schemes: Count | None = Field(
+        None, description="Plan schemes that rely on volunteering or social action.")
 
 
 class EngagementEvent(Section):
@@ -195,6 +205,14 @@ class Plan(Section):
     national_frameworks: list[Framework] = Field(default_factory=list, max_length=9)
     targets_match_national_trajectories: bool | None = None
     milestones_2016_17: Count | None = None
+    milestones_2016_17_met: Count | None = Field(
+        None, description="How many of the locally critical 2016/17 milestones were met.")
+    headline_targets: Count | None = Field(
+        None, description="Quantified outcome targets the plan sets for 2020/21.")
+    headline_targets_below_national: Count | None = Field(
+        None, description="Headline targets less ambitious than the national standard or trajectory.")
+    social_care_actions: Count | None = Field(
+        None, description="Plan actions owned jointly with adult social care, e.g. discharge support or reablement.")
     delivery_plan_with_milestones: bool | None = None
     review_cycle_months: Annotated[int, Field(ge=1, le=60)] | None = None
     five_year_system_plan: bool | None = Field(None, description="A 2019/20-2023/24 system plan (LTP).")
@@ -223,6 +241,8 @@ class Prevention(Section):
     inequality_targets: Count | None = None
     self_care_programme: bool | None = None
     patient_activation_programme: bool | None = None
+    self_care_participants: Count | None = Field(
+        None, description="People enrolled in self-management or patient activation programmes.")
     investment_gbp_m: Money | None = None
 
 
@@ -240,6 +260,15 @@ class SevenDay(Section):
     self_assessment_cited: bool | None = Field(
         None, description="Trusts' self-assessment or board assurance results are cited.")
     other_standards_in_progress: Annotated[int, Field(ge=0, le=6)] | None = None
+    integrated_urgent_care_by: Day | None = Field(
+        None, description="When 111, minor injuries, urgent care and GP out-of-hours are to work as one service.")
+    gp_extended_access_planned_pct: Pct | None = Field(
+        None, description="Population planned to have evening and weekend GP access by the end of the plan.")
+    priority_standards_planned_2020_pct: Pct | None = Field(
+        None, description="Population planned to be served by hospitals meeting standards 2, 5, 6 and 8 by 2020.")
+    acute_trusts: Count | None = Field(None, description="Acute trusts serving the footprint.")
+    acute_trusts_self_assessed: Count | None = Field(
+        None, description="Acute trusts whose self-assessment or board assurance on the priority standards is cited.")
 
 
 class OutOfHospital(Section):
@@ -252,6 +281,10 @@ class OutOfHospital(Section):
     gp_network_coverage_pct: Pct | None = Field(
         None, description="Population served by GP practices working in networks or hubs.")
     gp_network_typical_population: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    gp_additional_clinical_staff: Count | None = Field(
+        None, description="Additional clinical staff planned for general practice by 2020/21 (headcount).")
+    gp_workload_actions: Count | None = Field(
+        None, description="Actions to release or reduce workload in general practice.")
 
 
 class NewCareModels(Section):
@@ -260,6 +293,10 @@ class NewCareModels(Section):
     vanguards_in_footprint: Count | None = None
     vanguard_spread_plan: bool | None = None
     new_care_model_plan: bool | None = None
+    population_covered_pct: Pct | None = Field(
+        None, description="Population served by a new care model now.")
+    population_planned_2021_pct: Pct | None = Field(
+        None, description="Population planned to be served by a new care model by March 2021.")
 
 
 class Quality(Section):
@@ -276,11 +313,13 @@ class ClinicalPriorities(Section):
 
     cancer_plan: bool | None = None
     cancer_alliance_member: bool | None = None
+    cancer_actions: Count | None = Field(None, description="Plan actions to improve cancer outcomes.")
     mental_health_plan: bool | None = None
     mental_health_investment_standard_met: bool | None = None
     learning_disability_plan: bool | None = None
     ld_inpatient_reduction_pct: Pct | None = None
     maternity_plan: bool | None = None
+    maternity_actions: Count | None = Field(None, description="Plan actions to improve maternity services.")
 
 
 class Finance(Section):
