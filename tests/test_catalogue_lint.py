@@ -1,0 +1,97 @@
+"""Lint of the bundled catalogue: consistency, sources, traceability and the committed document."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assess import Status, assess
+from assess.catalogue_doc import render
+from assess.results import CriterionResult
+from assess.scoring import Scorer
+
+from casekit import ROOT, build, catalogue
+
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def test_every_edition_has_blocking_rules_and_many_domains():
+    cat = catalogue()
+    for edition in cat.meta.editions:
+        rules = cat.rules_for(edition.id)
+        assert any(r.severity == "blocking" for r in rules), edition.id
+        assert len({r.domain for r in rules}) >= 8, edition.id
+
+
+def test_every_domain_has_rules():
+    cat = catalogue()
+    assert {d.id for d in cat.meta.domains} == {r.domain for r in cat.rules.values()}
+
+
+def test_aliases_never_shadow_ids():
+    cat = catalogue()
+    aliases = [a for r in cat.rules.values() for a in r.aliases]
+    assert len(aliases) == len(set(aliases)) and not set(aliases) & set(cat.rules)
+
+
+@pytest.mark.parametrize("edition", ["2016-plan", "2017-partnership", "2019-ics"])
+def test_scoring_is_consistent_at_the_extremes(edition):
+    """Everything met reaches ready; nothing met is not yet; caps name rules of the catalogue."""
+    cat = catalogue()
+    scorer = Scorer(cat, edition)
+    rules = cat.rules_for(edition)
+    all_met = scorer.score({r.id: CriterionResult(r, Status.MET, 1.0) for r in rules})
+    none_met = scorer.score({r.id: CriterionResult(r, Status.NOT_MET, 0.0) for r in rules})
+    assert (all_met.score, all_met.ics_readiness, all_met.rating) == (100.0, "ready", cat.scoring.ratings[-1].name)
+    assert (none_met.score, none_met.ics_readiness) == (0.0, "not_yet")
+    assert none_met.path_to_ics[-1].projected_readiness == "ready"
+
+
+def test_an_empty_submission_is_not_ready():
+    a = assess(build(), catalogue())
+    assert a.ics_readiness == "not_yet" and a.rating == "Needs most improvement"
+
+
+def _needs_reference():
+    if not REFERENCE.is_dir():
+        pytest.skip("the shared reference folder is not beside this checkout")
+
+
+def test_every_source_resolves():
+    _needs_reference()
+    register = (REFERENCE / "domain.md").read_text()
+    known = set(re.findall(r"^\| (S\d+b?) \|", register, flags=re.M))
+    for sid, source in catalogue().meta.sources.items():
+        if source.seed:
+            assert (REFERENCE / "seeds" / source.seed).is_file(), sid
+        elif sid != "DIGEST":
+            assert sid in known, f"{sid} is not in the digest's source register"
+
+
+def test_every_digest_criterion_is_registered_and_traced():
+    _needs_reference()
+    text = (REFERENCE / "domain.md").read_text()
+    body = text[:text.index("## Source register")]
+    ids = set(re.findall(r"^\| ((?:PLAN|PROC|QUAL|GAP-[A-Z]{2}|MUST|MIN|ENG-P|ETP|GOV|RET|LA|7DS|ACS|ICS|ICSF|"
+                         r"DASH-[A-Z]{2})-?\d+) \|", body, flags=re.M))
+    cat = catalogue()
+    assert ids <= set(cat.meta.digest_criteria), sorted(ids - set(cat.meta.digest_criteria))
+    encoded = {cid for r in cat.rules.values() for cid in r.criteria}
+    untraced = sorted(set(cat.meta.digest_criteria) - encoded - set(cat.meta.not_encoded))
+    assert not untraced, f"neither encoded nor explained in not_encoded: {untraced}"
+    both = sorted(encoded & set(cat.meta.not_encoded))
+    assert not both, f"encoded and also listed as not encoded: {both}"
+
+
+def test_committed_catalogue_document_is_current():
+    doc = ROOT / "docs" / "catalogue.md"
+    assert doc.read_text() == render(catalogue(), "markdown"), (
+        "docs/catalogue.md is out of date: run `assess rules --format markdown -o docs/catalogue.md`")
+
+
+def test_document_lists_every_rule_with_source_and_advice():
+    text = (ROOT / "docs" / "catalogue.md").read_text()
+    for rule in catalogue().rules.values():
+        assert f"#### {rule.id} · " in text
+    assert text.count("- **Advice** ") == len(catalogue().rules)
