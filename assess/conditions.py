@@ -301,7 +301,7 @@ class Parser:
         op = raw.get("op")
         if op not in COUNT_OPS:
             raise ConditionError(f"{where}.op", f"a count takes one of {', '.join(COUNT_OPS)}, got {op!r}")
-        value = raw.get("value")
+        value: Any = raw.get("value")
         if op == "between":
             ok = isinstance(value, list) and len(value) == 2 and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value) and value[0] <= value[1]

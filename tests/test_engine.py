@@ -82,7 +82,16 @@ def test_engine_refusing_a_fact_is_an_error(monkeypatch):
         assess(sub, compiled.catalogue, edition="2016-plan")
 
 
-def test_thousands_of_mixed_submissions_in_one_process_with_flat_memory():
+def test_thousands_of_mixed_submissions_in_one_process_with_flat_memory(monkeypatch):
+    codes = {0: 0, 1: 0}
+    real_assert = engine._durable.assert_fact
+
+    def counting_assert(handle, payload):
+        result = real_assert(handle, payload)
+        codes[result[0]] = codes.get(result[0], 0) + 1
+        return result
+
+    monkeypatch.setattr(engine._durable, "assert_fact", counting_assert)
     cat = catalogue()
     rng, near = random.Random(7), operands(cat)
     pool = [random_submission(cat, rng, near) for _ in range(300)]
@@ -103,4 +112,5 @@ def test_thousands_of_mixed_submissions_in_one_process_with_flat_memory():
     gc.collect()
     growth = _rss_mb() - before
     assert len(ratings) >= 2
+    assert codes[1] > 0, "no submission matched nothing in a ruleset: the hazardous path went untested"
     assert growth < 8, f"resident memory grew {growth:.1f} MB over 5,000 assessments"
