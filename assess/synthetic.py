@@ -126,6 +126,8 @@ TOPICS = [
 SOURCE_KINDS = ["Partnership board paper", "Quality surveillance group minutes", "Monthly performance dashboard",
                 "Independent evaluation by the academic health science network", "Health and wellbeing board report",
                 "Finance committee paper", "Clinical senate review", "Annual report of the programme office"]
+_MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
 EVENT_TOPICS = ["the case for change", "proposals for community hospitals", "urgent and emergency care",
                 "maternity services", "mental health crisis care", "primary care at scale", "the draft plan",
                 "care closer to home", "the digital roadmap", "workforce pressures", "prevention priorities"]
@@ -165,18 +167,30 @@ class Ctx:
         parts: list[str] = []
         size = 0
         while size < target:
-            area, topic, measure, _ = self.rng.choice(TOPICS)
-            sentence = self.rng.choice([
-                f"Partners agreed {topic}, led by {self.rng.choice(PLACES)} and reviewed quarterly.",
-                f"The {area.replace('_', ' ')} workstream reports {measure} to the partnership board.",
-                f"Clinicians and the public shaped {topic} through workshops in {self.rng.choice(PLACES)}.",
-                f"{self.rng.choice(SOURCE_KINDS)}, {self.before(20, 400).strftime('%B %Y')}, sets out {measure}.",
-                f"Lessons from {self.rng.choice(PLACES)} informed {topic} across the footprint.",
-            ])
+            sentence = self.rng.choice(_SENTENCES)
             parts.append(sentence)
             size += len(sentence) + 1
-        text = " ".join(parts)
-        return text[:high].rstrip()
+        return " ".join(parts)[:high].rstrip()
+
+
+def _sentences() -> list[str]:
+    """A fixed pool of plausible sentences that prose is drawn from (built once, from a fixed seed)."""
+    rng = random.Random("stp-synthetic-prose")
+    pool = []
+    for _ in range(600):
+        area, topic, measure, _ = rng.choice(TOPICS)
+        month = f"{_MONTHS[rng.randint(1, 12)]} {rng.randint(2015, 2021)}"
+        pool.append(rng.choice([
+            f"Partners agreed {topic}, led by {rng.choice(PLACES)} and reviewed quarterly.",
+            f"The {area.replace('_', ' ')} workstream reports {measure} to the partnership board.",
+            f"Clinicians and the public shaped {topic} through workshops in {rng.choice(PLACES)}.",
+            f"{rng.choice(SOURCE_KINDS)}, {month}, sets out {measure}.",
+            f"Lessons from {rng.choice(PLACES)} informed {topic} across the footprint.",
+        ]))
+    return pool
+
+
+_SENTENCES = _sentences()
 
 
 def _strip(annotation: Any) -> tuple[Any, list[Any], bool]:
@@ -240,30 +254,58 @@ def _generic_scalar(ctx: Ctx, annotation: Any, constraints: list[Any], name: str
     raise TypeError(f"no synthetic value for {annotation!r} ({name})")
 
 
-def _fill(model: type[BaseModel], prefix: str, ctx: Ctx, item: dict[str, Any] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Slot:
+    """One field of a model, introspected once."""
+
+    name: str
+    path: str
+    annotation: Any
+    constraints: tuple[Any, ...]
+    optional: bool
+    required: bool
+
+
+_PLANS: dict[tuple[Any, str], tuple[_Slot, ...]] = {}
+
+
+def _plan(model: type[BaseModel], prefix: str) -> tuple[_Slot, ...]:
+    key = (model, prefix)
+    plan = _PLANS.get(key)
+    if plan is None:
+        slots = []
+        for name, info in model.model_fields.items():
+            annotation, constraints, optional = _strip(info.annotation)
+            slots.append(_Slot(name, prefix + name, annotation, tuple(info.metadata) + tuple(constraints),
+                               optional, info.is_required()))
+        plan = _PLANS[key] = tuple(slots)
+    return plan
+
+
+def _fill(model: type[BaseModel], prefix: str, ctx: Ctx, item: dict[str, Any] | None = None,
+          only: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """Every field of `model`, by override or by kind; optional ones filled as completeness says."""
     out: dict[str, Any] = {} if item is None else item
-    for name, info in model.model_fields.items():
-        path = prefix + name
-        annotation, constraints, optional = _strip(info.annotation)
-        constraints = list(info.metadata) + constraints
-        override = OVERRIDES.get(path)
+    for slot in _plan(model, prefix):
+        name, annotation, constraints = slot.name, slot.annotation, slot.constraints
+        if only is not None and not only(name):
+            continue
+        override = OVERRIDES.get(slot.path) if only is None else None
         if override is not None:
             value = override(ctx, out)
             if value is not OMIT:
                 out[name] = value
             continue
-        required = info.is_required()
-        if not required and optional and not ctx.chance(ctx.completeness):
+        if not slot.required and slot.optional and not ctx.chance(ctx.completeness):
             continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            out[name] = _fill(annotation, path + ".", ctx)
+            out[name] = _fill(annotation, slot.path + ".", ctx)
         elif typing.get_origin(annotation) is list:
             inner, inner_constraints, _ = _strip(typing.get_args(annotation)[0])
-            top = _bound(constraints, "max_length") or 10
+            top = _bound(list(constraints), "max_length") or 10
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 count = min(top, ctx.rng.randint(1, 8))
-                out[name] = [_fill(inner, path + "[].", ctx) for _ in range(count)]
+                out[name] = [_fill(inner, slot.path + "[].", ctx) for _ in range(count)]
             elif typing.get_origin(inner) is Literal:
                 values = typing.get_args(inner)
                 k = min(top, round(ctx.level(0.2) * len(values)))
@@ -273,8 +315,8 @@ def _fill(model: type[BaseModel], prefix: str, ctx: Ctx, item: dict[str, Any] | 
                 out[name] = [_generic_scalar(ctx, inner, inner_constraints, name)
                              for _ in range(min(top, ctx.rng.randint(0, 4)))]
         else:
-            out[name] = _generic_scalar(ctx, annotation, constraints, name)
-    finish = FINISH.get(prefix)
+            out[name] = _generic_scalar(ctx, annotation, list(constraints), name)
+    finish = FINISH.get(prefix) if only is None else None
     if finish is not None:
         finish(ctx, out)
     return out
@@ -327,26 +369,21 @@ def _organisations(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+_TUNED = {  # item fields the list builders below set by hand (or leave out on purpose)
+    "organisations[].": {"name", "kind", "upper_tier", "partner", "signed_off_plan", "contributes_programme_staff"},
+    "engagement_events[].": {"held_on", "audience", "participants", "summary"},
+    "must_dos[].": {"number", "mapped", "actions"},
+    "evidence[].": {"ref", "area", "title", "status", "started_on", "delivered_on", "measure", "baseline",
+                    "current", "unit", "measured_on", "structural", "source"},
+}
+
+
 def _fill_rest(prefix: str, ctx: Ctx, item: dict[str, Any]) -> dict[str, Any]:
-    """Fields of a list item not set by hand (new schema fields) filled generically."""
-    model = _ITEM_MODELS[prefix]
-    rest = {name: info for name, info in model.model_fields.items() if name not in item}
-    if not rest:
+    """Item fields the builders do not know (added to the schema since) filled generically."""
+    tuned = _TUNED[prefix]
+    if all(slot.name in tuned for slot in _plan(_ITEM_MODELS[prefix], prefix)):
         return item
-    extra = _fill(_subset(model, tuple(rest)), prefix + "\0", ctx)
-    item.update(extra)
-    return item
-
-
-_SUBSETS: dict[tuple[type[BaseModel], tuple[str, ...]], type[BaseModel]] = {}
-
-
-def _subset(model: type[BaseModel], names: tuple[str, ...]) -> type[BaseModel]:
-    """A stand-in model holding only `names` of `model` (used to fill fields nobody tuned)."""
-    key = (model, names)
-    if key not in _SUBSETS:
-        _SUBSETS[key] = type("Subset", (), {"model_fields": {n: model.model_fields[n] for n in names}})  # type: ignore[assignment]
-    return _SUBSETS[key]
+    return _fill(_ITEM_MODELS[prefix], prefix, ctx, item, only=lambda name: name not in tuned)
 
 
 def _events(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
@@ -420,6 +457,8 @@ def _evidence(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
                 change = rng.uniform(-0.05, 0.25) * (1 if ctx.chance(0.5) else -1)
                 item["current"] = round(baseline * (1 + change), 1)
             item["unit"] = unit
+            if "current" in item:
+                item["measured_on"] = ctx.before(7, 120)
         item["structural"] = ctx.chance(0.5 if ctx.archetype in ("glossy", "immature") else 0.15)
         if ctx.chance(0.4 + 0.5 * ctx.maturity):
             item["source"] = f"{rng.choice(SOURCE_KINDS)}: " + ctx.words(150, 550)
@@ -473,6 +512,9 @@ def _finance_finish(ctx: Ctx, out: dict[str, Any]) -> None:
         position = rng.gauss(-30 + 45 * ctx.maturity, 12) * scale
         out["aggregate_position_pct"] = round(max(-10.0, min(3.0, rng.gauss(-2 + 2.6 * ctx.maturity, 0.8))), 1)
     out["planned_position_2020_21_gbp_m"] = round(max(-2000.0, min(2000.0, position)), 1)
+    if "planned_position_2023_24_gbp_m" in out:
+        later = position + rng.gauss(10 + 20 * ctx.maturity, 15) * scale
+        out["planned_position_2023_24_gbp_m"] = round(max(-2000.0, min(2000.0, later)), 1)
     out["annual_efficiency_pct"] = round(ctx.between(1.0, 4.5), 1)
 
 
@@ -557,6 +599,8 @@ OVERRIDES: dict[str, Callable[[Ctx, dict[str, Any]], Any]] = {
     "quality.services_inadequate_or_special_measures": lambda ctx, _: max(0, round((1 - ctx.level(0.3)) * 4)),
     "workforce.vacancy_rate_pct": lambda ctx, _: round(ctx.between(14.0, 5.0), 1),
     "integration.demand_growth_moderation_pct": lambda ctx, _: round(ctx.between(-0.5, 3.0), 1),
+    "workforce.supply_gap_wte": lambda ctx, _: round(ctx.population / 1000 * ctx.between(2.5, 0.3), 0),
+    "performance.recovery_support_programme": lambda ctx, _: ctx.chance(0.5 * (1 - ctx.maturity) ** 2),
     "clinical_priorities.ld_inpatient_reduction_pct": lambda ctx, _: round(ctx.between(0.0, 45.0), 1),
 }
 FINISH: dict[str, Callable[[Ctx, dict[str, Any]], None]] = {
