@@ -151,6 +151,13 @@ class Governance(Section):
     short_return_sections: list[Literal["priorities", "gap_analysis", "governance"]] = Field(
         default_factory=list, max_length=3,
         description="Sections of the April 2016 short return that were submitted.")
+    board_provider_members: Count | None = Field(
+        None, description="Board members drawn from NHS trusts and foundation trusts.")
+    board_executive_roles: list[Literal["chief_executive", "finance", "nursing", "medical"]] = Field(
+        default_factory=list, max_length=4,
+        description="Executive roles that sit on the ICS NHS body board (2021 design framework).")
+    ics_partnership_councils: Count | None = Field(
+        None, description="Upper-tier councils that are members of the ICS Partnership.")
 
 
 class Engagement(Section):
@@ -336,6 +343,9 @@ class Finance(Section):
     recovery_plan: bool | None = None
     system_control_total_agreed: bool | None = None
     shared_financial_risk: bool | None = None
+    planned_position_2023_24_gbp_m: Money | None = Field(
+        None, description="Planned aggregate surplus (+) or deficit (-) in 2023/24, the last year "
+        "of the five-year system plan, GBP millions.")
 
 
 class Workforce(Section):
@@ -344,6 +354,9 @@ class Workforce(Section):
     plan: bool | None = None
     shared_workforce_arrangements: bool | None = None
     vacancy_rate_pct: Pct | None = None
+    supply_gap_wte: Annotated[float, Field(ge=0, le=100_000)] | None = Field(
+        None, description="Projected staff shortfall at the end of the plan period, before "
+        "actions, in whole-time equivalents.")
 
 
 class Digital(Section):
@@ -380,12 +393,15 @@ class Performance(Section):
     dtoc_days_per_100k: Annotated[float, Field(ge=0, le=1000)] | None = Field(
         None, description="Delayed transfer of care days per 100,000 adults per day.")
     system_leadership: Literal["needs_support", "developing", "established", "strong"] | None = None
+    recovery_support_programme: bool | None = Field(
+        None, description="The system is in the national Recovery Support Programme (2021 oversight).")
 
 
 class Integration(Section):
     """The capabilities of an accountable or integrated care system."""
 
     performance_contract_agreed: bool | None = Field(None, description="An accountable performance agreement with NHSE/NHSI.")
+    performance_contract_signed_on: Day | None = None
     system_board_with_delegation: bool | None = None
     provider_integration: Literal["none", "alliance", "merger"] | None = None
     payment_model: Literal["activity", "blended", "capitated"] | None = None
@@ -409,6 +425,7 @@ class Evidence(Section):
     current: float | None = None
     unit: Annotated[str, Field(max_length=40)] | None = None
     structural: bool = Field(False, description="An organisational change rather than a change to care.")
+    measured_on: Day | None = Field(None, description="Date the current value was measured.")
     source: Text | None = None
 
 
