@@ -146,7 +146,7 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, out
     source = read_source(file)
     assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
                         source_file=str(file))
-    _emit(report.render(assessment, fmt), output)
+    _emit(report.render(assessment, fmt, **report.catalogue_context(catalogue)), output)
 
 
 @main.command()
@@ -201,11 +201,28 @@ def init(path: Path | None, force: bool) -> None:
 @_report_errors
 def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None) -> None:
     """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
-    dashboard to --out. Exit 0 when all were assessed, 3 when some were invalid (see errors.csv)."""
+    dashboard to --out.
+
+    \b
+    Reads every *.yaml, *.yml and *.json file in DIRECTORY (not sub-folders), sorted by name, and
+    writes into --out:
+      results.json            every assessment, sorted by code then file
+      league.csv, league.xlsx one row per submission
+      reports/CODE.html, .md  a gap report per submission, beside the batch medians
+      index.html              the dashboard: league table, distributions, heatmap, national checks
+      errors.csv              every file that could not be assessed, one row per problem
+
+    A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
+    could not be (listed in errors.csv and on standard error). The same input gives the same
+    bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
     from . import batch as batch_module
 
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
     summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition, jobs=jobs,
                                      rules_dir=rules_dir)
+    for problem in batch_module.iter_problems(summary):
+        click.echo(f"Error: {problem}", err=True)
+    if summary.errors or sys.stderr.isatty():
+        click.echo(summary.describe(), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)

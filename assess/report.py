@@ -1,18 +1,33 @@
 """Render assessments: JSON from the data itself, everything else from the jinja2 templates in
-reports/. One function per format behind `render`; files are written atomically."""
+reports/. One function per format behind `render`; files are written atomically.
+
+Templates only ever see plain data (`Assessment.to_dict()` and optional context), never the engine.
+HTML templates are autoescaped; Markdown templates escape every `{{ }}` value by default too
+(`markdown_environment`), so submitted text can never become markup in either.
+"""
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 import os
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
+from markupsafe import Markup
 
 from .results import Assessment
 
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+
 FORMATS = ("text", "json", "markdown", "html")
+READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet": "Not yet ready"}
+SEVERITIES = ("blocking", "major", "minor")
 
 
 @lru_cache(maxsize=None)
@@ -29,9 +44,145 @@ def environment(directory: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    _install_helpers(env)
+    return env
+
+
+@lru_cache(maxsize=None)
+def markdown_environment(directory: str | None = None) -> jinja2.Environment:
+    """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
+    from .resources import bundled_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory or str(bundled_dir("reports"))),
+        autoescape=False,
+        finalize=lambda value: str(value) if isinstance(value, Markup) else md_escape(value),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    _install_helpers(env)
+    return env
+
+
+def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["show"] = show
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1f}"
-    return env
+    env.filters["thousands"] = lambda v: "–" if v is None else f"{v:,}"
+    env.filters["readiness"] = lambda v: READINESS.get(v, v)
+    env.filters["longdate"] = long_date
+    env.filters["code"] = md_code
+    env.filters["required"] = required
+    env.globals["clause_groups"] = clause_groups
+    env.globals["asset"] = asset
+    env.globals["csp_hash"] = csp_hash
+    env.globals["severities"] = SEVERITIES
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+_MD_LEADING = re.compile(r"^( ?)(?:([#+-])(?=\s|$)|(#)(?=#{0,5}(?:\s|$))|([=-])(?=[=-]*\s?$)|(\d{1,9})([.)])(?=\s|$))")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def md_escape(value: Any) -> str:
+    """Text safe anywhere in a Markdown line or table cell: one line, no markup, no raw HTML.
+
+    Whitespace runs (line breaks included) become one space, so a value can never start a new
+    block or break a table row; the characters that open inline markup or HTML are
+    backslash-escaped, and so is a leading block marker (heading, list item, setext underline).
+    """
+    if value is None:
+        return ""
+    text = _MD_INLINE.sub(r"\\\1", _WHITESPACE.sub(" ", str(value)))
+    return _MD_LEADING.sub(_escape_leading, text)
+
+
+def md_code(value: Any) -> Markup:
+    """A Markdown code span (for catalogue field paths, never submitted text); safe in a table cell."""
+    text = " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+    return Markup(f"`{text}`")
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    space, marker = match.group(1), match.group(2) or match.group(3) or match.group(4)
+    return space + ("\\" + marker if marker else match.group(5) + "\\" + match.group(6))
+
+
+def long_date(value: str | None) -> str:
+    """An ISO date as people write it in England: 21 October 2016."""
+    if not value:
+        return "–"
+    day = dt.date.fromisoformat(str(value))
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def required(failure: dict[str, Any]) -> str:
+    """What a failing clause asked for, as the engine phrased it ("> 0", "includes carers")."""
+    text = str(failure.get("text") or "")
+    head, sep, want = text.rpartition("; expected ")
+    if sep and head:
+        return want
+    return f"{failure.get('op')} {show(failure.get('expected'))}"
+
+
+def clause_groups(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failing clauses in reading order: runs of clauses that are all required, and `one_of`
+    groups whose options are alternatives (meeting every clause of any one option suffices)."""
+    groups: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    for failure in explanation:
+        group_id = failure.get("one_of")
+        if group_id is None:
+            if not groups or groups[-1]["kind"] != "all":
+                groups.append({"kind": "all", "clauses": []})
+            groups[-1]["clauses"].append(failure)
+            continue
+        group = by_id.get(group_id)
+        if group is None:
+            group = by_id[group_id] = {"kind": "one_of", "id": group_id, "options": []}
+            groups.append(group)
+        options = group["options"]
+        if not options or options[-1]["option"] != failure.get("option"):
+            options.append({"option": failure.get("option"), "clauses": []})
+        options[-1]["clauses"].append(failure)
+    return groups
+
+
+@lru_cache(maxsize=None)
+def _asset_text(name: str) -> str:
+    from .resources import bundled_dir
+
+    path = bundled_dir("reports") / name
+    if path.suffix not in (".css", ".js") or path.name != name:
+        raise ValueError(f"not a report asset: {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def asset(name: str) -> Markup:
+    """A bundled stylesheet or script from reports/, to inline (reports are self-contained)."""
+    return Markup(_asset_text(name))
+
+
+def csp_hash(name: str) -> Markup:
+    """The Content-Security-Policy source for an inlined asset: only that exact text may run."""
+    digest = hashlib.sha256(_asset_text(name).encode("utf-8")).digest()
+    return Markup("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")  # base64 and quotes only
+
+
+def catalogue_context(catalogue: "Catalogue") -> dict[str, Any]:
+    """Plain data from the catalogue that reports may show: source titles and links, and what
+    each assumption-based rule assumes."""
+    return {
+        "ratings": [b.name for b in catalogue.scoring.ratings],
+        "sources": {sid: {"title": s.title, "url": s.url} for sid, s in catalogue.meta.sources.items()},
+        "assumption_notes": {rid: r.spec.assumption_note for rid, r in catalogue.rules.items()
+                             if r.spec.assumption_note},
+    }
 
 
 def show(value: Any) -> str:
@@ -53,27 +204,58 @@ def render_json(assessment: Assessment, **_: Any) -> str:
     return assessment.to_json()
 
 
-def _template(name: str) -> Callable[..., str]:
-    def render_with(assessment: Assessment, **context: Any) -> str:
-        return environment().get_template(name).render(a=assessment.to_dict(), **context)
+def _template(name: str, markdown: bool = False) -> Callable[..., str]:
+    def render_with(assessment: Assessment | dict[str, Any], **context: Any) -> str:
+        data = assessment.to_dict() if isinstance(assessment, Assessment) else assessment
+        from . import __version__
+
+        env = markdown_environment() if markdown else environment()
+        return env.get_template(name).render(a=data, version=__version__, **{**GAP_REPORT_DEFAULTS, **context})
     return render_with
 
+
+# Context a gap report may be given; without it (`assess score`) the report stands alone.
+GAP_REPORT_DEFAULTS: dict[str, Any] = {
+    "peers": None,       # batch medians beside this submission's scores (assess.dashboard.peer_context)
+    "dashboard": None,   # link back to the batch dashboard
+    "ratings": [],       # rating names, lowest first (catalogue_context)
+    "sources": {},       # source id -> {title, url}
+    "assumption_notes": {},  # rule id -> what the rule assumes
+}
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "json": render_json,
     "text": _template("assessment.txt.j2"),
-    "markdown": _template("assessment.md.j2"),
+    "markdown": _template("assessment.md.j2", markdown=True),
     "html": _template("assessment.html.j2"),
 }
 
 
-def render(assessment: Assessment, fmt: str = "text", **context: Any) -> str:
-    """One assessment in `fmt` (text, json, markdown or html)."""
+def render(assessment: Assessment | dict[str, Any], fmt: str = "text", **context: Any) -> str:
+    """One assessment (or its `to_dict()` data) in `fmt` (text, json, markdown or html)."""
+    if fmt == "json" and not isinstance(assessment, Assessment):
+        import json
+
+        return json.dumps(assessment, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})") from None
     return renderer(assessment, **context)
+
+
+def render_dashboard(data: dict[str, Any]) -> str:
+    """The batch dashboard (index.html) from `assess.dashboard.dashboard()` data."""
+    from . import __version__
+
+    return environment().get_template("dashboard.html.j2").render(d=data, version=__version__)
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: str | Path, text: str | bytes) -> None:
@@ -82,6 +264,7 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's private 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
