@@ -1,0 +1,299 @@
+"""Assess a folder of submissions at once and write everything a review team needs.
+
+Phase 1 reads, validates and scores each file (in worker processes with --jobs N, each loading the
+catalogue itself: durable_rules keeps its state per process). Phase 2 renders a gap report per
+submission, with the batch's medians beside its scores. Then the batch files are written:
+results.json, league.csv, league.xlsx, errors.csv and the index.html dashboard. Every file is
+written atomically, and the same inputs give the same bytes whatever N is.
+
+A file that cannot be assessed never stops the batch: its problems (or, for a bug, an internal
+error) become rows of errors.csv and the other submissions are still scored and reported.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+import sys
+import traceback
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ContextManager, Iterator, Sequence
+
+import click
+
+from . import dashboard, report
+from .catalogue import Catalogue, load_catalogue
+from .errors import AssessError, InputError
+from .sources import FORMATS, read_source, validate
+
+RESULTS = "results.json"
+REPORTS = "reports"
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: how many files it found and assessed, and every problem (errors.csv rows)."""
+
+    out_dir: Path
+    files: int
+    assessed: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed_files(self) -> list[str]:
+        return sorted({e["file"] for e in self.errors})
+
+    def describe(self) -> str:
+        text = f"assessed {self.assessed} of {self.files} files into {self.out_dir}"
+        if self.errors:
+            text += f"; {len(self.failed_files)} could not be assessed (see {self.out_dir / 'errors.csv'})"
+        return text
+
+
+def discover(directory: Path, out_dir: Path | None = None) -> list[Path]:
+    """The submission files in `directory` (not its sub-folders), sorted by name.
+
+    Only .yaml, .yml and .json files count; hidden files (editor and temporary files) are skipped,
+    and so is a previous results.json when the output folder is the input folder.
+    """
+    same = out_dir is not None and out_dir.resolve() == directory.resolve()
+    found = []
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or path.suffix.lower() not in FORMATS or not path.is_file():
+            continue
+        if same and path.name == RESULTS:
+            continue
+        found.append(path)
+    return found
+
+
+def safe_stem(code: str) -> str:
+    """A file name stem from a submission code: letters, digits, - and _ only, never empty, never
+    a reserved device name, never starting with '-'."""
+    stem = _UNSAFE.sub("_", code).strip("_-")[:40] or "submission"
+    return stem + "_" if stem.lower() in _RESERVED else stem
+
+
+def assign_stems(codes: Sequence[str]) -> list[str]:
+    """One distinct output stem per code, in order: a repeated code (compared ignoring case, as
+    some file systems do) gets -2, -3… so no report overwrites another."""
+    taken: set[str] = set()
+    stems = []
+    for code in codes:
+        base = stem = safe_stem(code)
+        n = 2
+        while stem.casefold() in taken:
+            stem, n = f"{base}-{n}", n + 1
+        taken.add(stem.casefold())
+        stems.append(stem)
+    return stems
+
+
+# --- phase 1: score (one file per task, in any process) ----------------------------------------
+
+_catalogue: Catalogue | None = None
+
+
+def _init_worker(rules_dir: str | None) -> None:
+    global _catalogue
+    _catalogue = load_catalogue(rules_dir)
+
+
+def _error(file: str, message: str, *, line: int | None = None, path: str | None = None) -> dict[str, Any]:
+    return {"file": file, "line": line, "field": path, "message": message}
+
+
+def score_one(task: tuple[str, str, str | None]) -> dict[str, Any]:
+    """Read, validate and assess one file; the result is plain data (or the file's problems)."""
+    path, label, edition = task
+    assert _catalogue is not None, "worker catalogue not loaded"
+    from . import assess
+
+    try:
+        source = read_source(path)
+        submission = validate(source)
+        assessment = assess(submission, _catalogue, edition=edition, source_sha256=source.sha256,
+                            source_file=label)
+        data = assessment.to_dict()
+    except InputError as exc:
+        return {"file": label, "errors": [_error(label, p.problem, line=p.line, path=p.path) for p in exc.all()]}
+    except AssessError as exc:
+        kind = type(exc).__name__.replace("Error", "").lower() or "assessment"
+        return {"file": label, "errors": [_error(label, f"{kind} error: {exc}")]}
+    except Exception as exc:  # a bug: record it against this file and carry on with the others
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return {"file": label, "errors": [_error(
+            label, f"internal error (please report it): {type(exc).__name__}: {exc} "
+                   f"[{Path(where.filename).name}:{where.lineno}]")]}
+    try:
+        trajectory = _catalogue.trajectory_value(dashboard.SEVEN_DAY, submission.footprint.submitted_on)
+    except KeyError:
+        trajectory = None
+    facts = {"seven_day_coverage_pct": submission.seven_day.priority_standards_coverage_pct,
+             "seven_day_trajectory_pct": trajectory}
+    return {"file": label, "assessment": data, "facts": facts}
+
+
+# --- phase 2: render one submission's gap reports ----------------------------------------------
+
+def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write reports/<stem>.html and reports/<stem>.md; any failure is returned as an error row."""
+    out_dir, stem, entry, context = task
+    reports = Path(out_dir) / REPORTS
+    try:
+        for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
+            target = reports / f"{stem}{suffix}"
+            if target.resolve().parent != reports.resolve():  # belt and braces: stems are sanitised
+                raise ValueError(f"refusing to write outside {REPORTS}/: {stem!r}")
+            report.write_atomic(target, report.render(entry["assessment"], fmt, **context))
+    except Exception as exc:  # reported against the file; the other reports are still written
+        return [_error(entry["file"], f"internal error writing the gap report (please report it): "
+                                      f"{type(exc).__name__}: {exc}")]
+    return []
+
+
+# --- running tasks in order, in this process or in workers ---------------------------------------
+
+class _Runner:
+    """Runs tasks in order, here (jobs=1) or in a pool of worker processes. If a worker dies (a
+    crash in the rule engine's C extension, say), the unfinished tasks are retried one at a time,
+    so that only the file that kills a worker is lost, and it is reported."""
+
+    def __init__(self, jobs: int, rules_dir: Path | None, catalogue: Catalogue, progress: bool) -> None:
+        self.jobs, self.rules_dir, self.progress = jobs, rules_dir, progress
+        self._pool: Executor | None = None
+        global _catalogue
+        _catalogue = catalogue  # for tasks run in this process
+
+    def _new_pool(self, workers: int) -> Executor:
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(None if self.rules_dir is None else str(self.rules_dir),))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], label: str,
+            on_crash: Callable[[Any], Any]) -> list[Any]:
+        with self._bar(len(tasks), label) as bar:
+            if self.jobs == 1 or len(tasks) <= 1:
+                out = []
+                for task in tasks:
+                    out.append(fn(task))
+                    bar.update(1)
+                return out
+            return self._map_pool(fn, tasks, bar, on_crash)
+
+    def _map_pool(self, fn: Callable[[Any], Any], tasks: Sequence[Any], bar: Any,
+                  on_crash: Callable[[Any], Any]) -> list[Any]:
+        if self._pool is None:
+            self._pool = self._new_pool(self.jobs)
+        results: dict[int, Any] = {}
+        futures = [self._pool.submit(fn, task) for task in tasks]
+        try:
+            for index, future in enumerate(futures):
+                results[index] = future.result()
+                bar.update(1)
+        except BrokenProcessPool:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            for index, future in enumerate(futures):
+                if index not in results and future.done() and not future.cancelled() and future.exception() is None:
+                    results[index] = future.result()
+                    bar.update(1)
+            for index, task in enumerate(tasks):
+                if index in results:
+                    continue
+                with self._new_pool(1) as single:
+                    try:
+                        results[index] = single.submit(fn, task).result()
+                    except BrokenProcessPool:
+                        results[index] = on_crash(task)
+                bar.update(1)
+        return [results[i] for i in range(len(tasks))]
+
+    def _bar(self, length: int, label: str) -> ContextManager[Any]:
+        if self.progress and length:
+            return click.progressbar(length=length, label=label, file=sys.stderr)
+        return nullcontext(_NoBar())
+
+
+class _NoBar:
+    def update(self, _: int) -> None:
+        pass
+
+
+def _crashed_scoring(task: tuple[str, str, str | None]) -> dict[str, Any]:
+    return {"file": task[1], "errors": [_error(task[1], "internal error (please report it): the worker "
+                                                        "process stopped while assessing this file")]}
+
+
+def _crashed_rendering(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_error(task[2]["file"], "internal error (please report it): the worker process stopped while "
+                                    "writing this gap report")]
+
+
+# --- the batch ------------------------------------------------------------------------------------
+
+def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogue, edition: str | None = None,
+              jobs: int = 1, rules_dir: str | Path | None = None, progress: bool | None = None) -> BatchSummary:
+    """Assess every submission file in `directory` and write the batch outputs into `out_dir`.
+
+    `progress` shows progress bars on standard error; by default only when it is a terminal.
+    """
+    directory, out = Path(directory), Path(out_dir)
+    files = discover(directory, out)
+    runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
+                     sys.stderr.isatty() if progress is None else progress)
+    try:
+        scored = runner.map(score_one, [(str(p), p.name, edition) for p in files], "Scoring",
+                            _crashed_scoring)
+        errors = [row for result in scored for row in result.get("errors", [])]
+        entries = sorted((r for r in scored if "assessment" in r),
+                         key=lambda r: (r["assessment"]["submission"]["code"], r["file"]))
+        for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
+            entry["stem"] = stem
+        medians = dashboard.peer_medians(entries)
+        shared = report.catalogue_context(catalogue)
+        tasks = [(str(out), e["stem"], e, {**shared, "peers": dashboard.peer_context(e, medians),
+                                           "dashboard": "../index.html"}) for e in entries]
+        out.mkdir(parents=True, exist_ok=True)
+        for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
+            errors.extend(rows)
+    finally:
+        runner.close()
+    errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
+    _write_batch_files(out, entries, errors, catalogue)
+    return BatchSummary(out, len(files), len(entries), errors)
+
+
+def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
+                       catalogue: Catalogue) -> None:
+    from .tables import write_tables
+
+    domains = [{"id": d.id, "title": d.title} for d in catalogue.meta.domains]
+    used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
+    shown = [d for d in domains if d["id"] in used]
+    results = [e["assessment"] for e in entries]
+    report.write_atomic(out / RESULTS, json.dumps(results, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    data = dashboard.dashboard(
+        entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
+        stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)
+    stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
+    write_tables(out, data["league"], shown, errors, stamp=stamp)
+    report.write_atomic(out / "index.html", report.render_dashboard(data))
+
+
+def iter_problems(summary: BatchSummary) -> Iterator[str]:
+    """The batch's problems as one line each, as the other commands print them."""
+    for e in summary.errors:
+        where = e["file"] + (f":{e['line']}" if e["line"] else "")
+        yield f"{where}: {e['field']}: {e['message']}" if e["field"] else f"{where}: {e['message']}"
