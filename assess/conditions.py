@@ -234,7 +234,7 @@ class Parser:
         spec = _spec(path, specs, self.trajectories if list_path is None else (), f"{where}.path")
         if spec.kind not in op.kinds:
             raise ConditionError(where, f"operator '{op.name}' does not apply to {spec.kind} field '{path}'")
-        label = path if list_path is None else f"{list_path}[].{path}"
+        label = path  # inside a count's where: relative to the item, read after "count of <list> where"
         key = self.needs.field_key(path) if list_path is None else path
         if list_path is not None:
             self.needs.item_fields.setdefault(list_path, set()).add(path)

@@ -22,12 +22,12 @@ def _operands(catalogue: Catalogue) -> dict[str, list[Any]]:
     """Operand values per field path (root and 'list[].item' paths)."""
     found: dict[str, list[Any]] = defaultdict(list)
 
-    def visit(leaf: Leaf) -> None:
+    def visit(leaf: Leaf, prefix: str = "") -> None:
         values = leaf.expected if isinstance(leaf.expected, list) else [leaf.expected]
-        found[leaf.label].extend(v for v in values if v is not None)
+        found[prefix + leaf.label].extend(v for v in values if v is not None)
         where = getattr(leaf, "where", None)
         for inner in leaves(where):
-            visit(inner)
+            visit(inner, f"{leaf.list_path}[].")
 
     for rule in catalogue.rules.values():
         for leaf in leaves(rule.when) + leaves(rule.applies):
