@@ -84,6 +84,9 @@ class Matcher:
         self._handles: list[int] = []
         self._names: list[str] = []
         self._fact_serial = itertools.count(1)
+        self.condition_count = sum(len(group) for group in groups)
+        self.facts = 0  # facts matched so far, and the rule firings they caused (for the benchmark)
+        self.firings = 0
         presence: set[str] = set()
         for group in groups:
             if not group:
@@ -108,6 +111,7 @@ class Matcher:
         payload = json.dumps({**fact, **flags, "sid": _SESSION, "id": fact_id})
         retract = '{"sid":"%s","id":"%s"}' % (_SESSION, fact_id)
         matched: set[str] = set()
+        fired = 0
         for handle, ruleset in zip(self._handles, self._names):
             try:
                 code, state = _durable.assert_fact(handle, payload)
@@ -116,6 +120,7 @@ class Matcher:
                     message = result[1] if result else None
                     while message:  # '{"<name>":{"m":{...}}}': the name is the first quoted text
                         matched.add(message[2:message.index('"', 2)])
+                        fired += 1
                         message = _durable.complete_and_start_action(handle, state)
                 elif code != 1:  # 1: nothing matched; 2: duplicate fact id, i.e. not evaluated
                     raise EngineError(f"durable_rules could not evaluate the fact in {ruleset} (code {code})")
@@ -128,6 +133,8 @@ class Matcher:
                 if isinstance(exc, EngineError):
                     raise
                 raise EngineError(f"durable_rules failed in {ruleset}: {exc}") from exc
+        self.facts += 1
+        self.firings += fired
         return matched
 
     def close(self) -> None:
