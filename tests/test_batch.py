@@ -50,7 +50,8 @@ def good_folder(folder: Path) -> Path:
 
 
 def run(folder: Path, out: Path, jobs: int = 1, **kwargs: Any) -> batch_module.BatchSummary:
-    return batch_module.run_batch(folder, out, catalogue=catalogue(), jobs=jobs, progress=False, **kwargs)
+    kwargs.setdefault("progress", False)
+    return batch_module.run_batch(folder, out, catalogue=catalogue(), jobs=jobs, **kwargs)
 
 
 def output_bytes(out: Path) -> dict[str, bytes]:
@@ -320,3 +321,35 @@ def test_out_folder_equal_to_input_folder_does_not_read_its_own_results(tmp_path
     run(folder, folder)
     summary = run(folder, folder)
     assert summary.errors == [] and summary.assessed == 3
+
+
+def double_or_die(task: int) -> int:
+    """A phase task for the runner test: task 3 kills its worker process outright."""
+    if task == 3:
+        import os
+
+        os._exit(70)
+    return task * 2
+
+
+def test_a_worker_that_dies_costs_only_its_own_task() -> None:
+    runner = batch_module._Runner(2, None, catalogue(), progress=False)
+    try:
+        results = runner.map(double_or_die, [1, 2, 3, 4], "test", lambda task: f"crashed on {task}")
+    finally:
+        runner.close()
+    assert results == [2, 4, "crashed on 3", 8]
+
+
+def test_edition_option_applies_to_every_submission(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path / "in")
+    run(folder, tmp_path / "out", edition="2019-ics")
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {r["edition"] for r in results} == {"2019-ics"}
+
+
+def test_progress_bars_go_to_stderr_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(good_folder(tmp_path / "in"), tmp_path / "out", progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Scoring" in captured.err and "Writing reports" in captured.err
