@@ -47,9 +47,11 @@ class BatchSummary:
 
     @property
     def failed_files(self) -> list[str]:
+        """The files that could not be assessed, each once, sorted."""
         return sorted({e["file"] for e in self.errors})
 
     def describe(self) -> str:
+        """One line for the terminal: how many files were assessed, and where the errors are."""
         text = f"assessed {self.assessed} of {self.files} files into {self.out_dir}"
         if self.errors:
             text += f"; {len(self.failed_files)} could not be assessed (see {self.out_dir / 'errors.csv'})"

@@ -28,6 +28,7 @@ class SizeBand:
     high: int | None
 
     def holds(self, population: int) -> bool:
+        """Whether a footprint of this population falls in the band."""
         return population >= self.low and (self.high is None or population < self.high)
 
 
@@ -155,12 +156,13 @@ def heatmap(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
     groups: list[dict[str, Any]] = []
     for rid in ids:
         cells = [s.get(rid) for s in status]
-        row = {**meta[rid], "cells": cells, "not_met": cells.count("not_met"),
+        line: dict[str, Any] = {**meta[rid], "cells": cells, "not_met": cells.count("not_met"),
                "assessed": sum(1 for c in cells if c in ("met", "not_met"))}
-        if not groups or groups[-1]["domain"] != row["domain"]:
-            title = domains[domain_index[row["domain"]]]["title"] if row["domain"] in domain_index else row["domain"]
-            groups.append({"domain": row["domain"], "title": title, "rows": []})
-        groups[-1]["rows"].append(row)
+        domain = line["domain"]
+        if not groups or groups[-1]["domain"] != domain:
+            title = domains[domain_index[domain]]["title"] if domain in domain_index else domain
+            groups.append({"domain": domain, "title": title, "rows": []})
+        groups[-1]["rows"].append(line)
     return {"columns": [{"code": e["assessment"]["submission"]["code"], "stem": e["stem"]} for e in entries],
             "groups": groups}
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import tempfile
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -30,7 +30,7 @@ READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet
 SEVERITIES = ("blocking", "major", "minor")
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
     from .resources import bundled_dir
@@ -48,7 +48,7 @@ def environment(directory: str | None = None) -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def markdown_environment(directory: str | None = None) -> jinja2.Environment:
     """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
     from .resources import bundled_dir
@@ -153,7 +153,7 @@ def clause_groups(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset_text(name: str) -> str:
     from .resources import bundled_dir
 
@@ -201,6 +201,7 @@ def show(value: Any) -> str:
 
 
 def render_json(assessment: Assessment, **_: Any) -> str:
+    """The assessment as stable JSON (sorted keys: the same input gives the same bytes)."""
     return assessment.to_json()
 
 

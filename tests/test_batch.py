@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
+from casekit import BASE, catalogue, merge
 from click.testing import CliRunner
 
 from assess import batch as batch_module
 from assess import dashboard
 from assess.cli import main
-from casekit import BASE, catalogue, merge
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # =1+1'
 

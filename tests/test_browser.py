@@ -16,12 +16,12 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
+import browserkit as bk
 import pytest
 import yaml
-
-import browserkit as bk
-from assess.batch import run_batch
 from casekit import BASE, FIXTURES, catalogue, merge
+
+from assess.batch import run_batch
 
 HOSTILE_NAME = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
                 '<svg onload="window.__pwned=3"></svg> | # Hostile')

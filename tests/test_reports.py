@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from casekit import FIXTURES, build, catalogue
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from assess import assess, report
 from assess.cli import main
-from casekit import FIXTURES, build, catalogue
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # x'
 
