@@ -1,10 +1,10 @@
 """Run one submission through a compiled edition: project, match in the engine, explain, score."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, Rule
-from .conditions import dnf_terms, explain, nnf
+from .catalogue import Catalogue, Edition, Rule
+from .conditions import Explainer, dnf_terms, nnf
 from .engine import Matcher
 from .errors import EngineError
 from .projection import Projector
@@ -25,6 +25,18 @@ class CompiledEdition:
     matcher: Matcher
     projector: Projector
     scorer: Scorer
+    # per rule, prepared once: (id, engine name of "does not apply", its met and not-applicable
+    # results, which are immutable and the same for every submission, and the explainer of `when`)
+    plan: list[tuple[Rule, str, str, CriterionResult, CriterionResult, Explainer]] = field(default_factory=list)
+    edition_meta: Edition | None = None
+
+    def __post_init__(self) -> None:
+        if not self.plan:
+            self.plan = [(rule, rule.id, rule.id + NA_SUFFIX, CriterionResult(rule, Status.MET, 1.0),
+                          CriterionResult(rule, Status.NOT_APPLICABLE, None), Explainer(rule.when))
+                         for rule in self.rules]
+        if self.edition_meta is None:
+            self.edition_meta = self.catalogue.edition(self.edition)
 
 
 def compile_edition(catalogue: Catalogue, edition: str) -> CompiledEdition:
@@ -55,19 +67,20 @@ def run(compiled: CompiledEdition, submission: Submission, *, source_sha256: str
     fact = compiled.projector.project(submission)
     matched = compiled.matcher.match(fact)
     criteria: dict[str, CriterionResult] = {}
-    for rule in compiled.rules:
-        if rule.id + NA_SUFFIX in matched:
-            criteria[rule.id] = CriterionResult(rule, Status.NOT_APPLICABLE, None)
-        elif rule.id in matched:
-            criteria[rule.id] = CriterionResult(rule, Status.MET, 1.0)
+    for rule, rule_id, na_name, met, not_applicable, explainer in compiled.plan:
+        if na_name in matched:
+            criteria[rule_id] = not_applicable
+        elif rule_id in matched:
+            criteria[rule_id] = met
         else:
-            failures = explain(rule.when, fact)
+            failures = explainer(fact)
             if not failures:  # the engine said no, the Python walk finds nothing wrong
-                raise EngineError(f"{rule.id}: durable_rules and the explanation disagree on "
+                raise EngineError(f"{rule_id}: durable_rules and the explanation disagree on "
                                   f"{submission.footprint.code}; refusing to score it")
-            criteria[rule.id] = CriterionResult(rule, Status.NOT_MET, 0.0, tuple(failures))
+            criteria[rule_id] = CriterionResult(rule, Status.NOT_MET, 0.0, tuple(failures))
     verdict = compiled.scorer.score(criteria)
-    edition = compiled.catalogue.edition(compiled.edition)
+    edition = compiled.edition_meta
+    assert edition is not None
     return Assessment(
         submission=submission, edition=edition.id, edition_title=edition.title,
         catalogue_version=compiled.catalogue.version, criteria=criteria, domains=verdict.domains,

@@ -447,6 +447,114 @@ def _failures(node: Node, fact: Mapping[str, Any], negated: bool, tag: tuple[int
                           *(tag or (None, None)))]
 
 
+class Explainer:
+    """`explain(node, fact)` for one condition tree, with all that does not depend on the fact done once.
+
+    An assessment explains every unmet rule, so the walk above ran for most rules of every
+    submission, evaluating each subtree again at every level and formatting the same expectation
+    text each time. This evaluates every node once per fact (bottom up, into a list) and reuses
+    labels and expectation texts prepared when the rule is compiled. Its output equals explain()'s,
+    which stays the reference (a test compares the two).
+    """
+
+    _ALL, _ANY, _NOT, _LEAF = range(4)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self._order: list[tuple[Any, ...]] = []  # post-order: children before their parent
+        self._root = self._add(node)
+
+    def _add(self, node: Node) -> int:
+        if isinstance(node, (All, AnyOf)):
+            kids = tuple(self._add(c) for c in node.children)
+            self._order.append((self._ALL if isinstance(node, All) else self._ANY, kids))
+        elif isinstance(node, Not):
+            self._order.append((self._NOT, self._add(node.child)))
+        else:
+            ref = node.ref_key
+            texts = (expectation(node, False), expectation(node, True))
+            self._order.append((self._LEAF, node, node.key, node.op, OPERATORS[node.op].test, node.operand, ref,
+                                texts, (node.op, f"not {node.op}"), node.kind == "date"))
+        return len(self._order) - 1
+
+    def truths(self, fact: Mapping[str, Any]) -> list[bool]:
+        """Whether each node holds, in post-order (the root last)."""
+        out: list[bool] = []
+        get = fact.get
+        for entry in self._order:
+            kind = entry[0]
+            if kind == 3:  # a leaf, as leaf_holds
+                value = get(entry[2])
+                if entry[3] == "exists":
+                    out.append(value is not None)
+                elif value is None:
+                    out.append(False)
+                elif entry[6] is not None:
+                    other = get(entry[6])
+                    out.append(other is not None and entry[4](value, other))
+                else:
+                    out.append(bool(entry[4](value, entry[5])))
+            elif kind == 0:
+                out.append(all(out[k] for k in entry[1]))
+            elif kind == 1:
+                out.append(any(out[k] for k in entry[1]))
+            else:
+                out.append(not out[entry[1]])
+        return out
+
+    def holds(self, fact: Mapping[str, Any]) -> bool:
+        return self.truths(fact)[self._root]
+
+    def __call__(self, fact: Mapping[str, Any]) -> list[ClauseFailure]:
+        """The failing clauses (empty if the condition holds), exactly as explain() gives them."""
+        truth = self.truths(fact)
+        if truth[self._root]:
+            return []
+        out: list[ClauseFailure] = []
+        self._walk(self._root, truth, fact, False, None, itertools.count(1), out)
+        return out
+
+    def _walk(self, index: int, truth: list[bool], fact: Mapping[str, Any], negated: bool,
+              tag: tuple[int, int] | None, groups: "itertools.count[int]", out: list[ClauseFailure]) -> None:
+        entry = self._order[index]
+        kind = entry[0]
+        if kind == self._NOT:
+            self._walk(entry[1], truth, fact, not negated, tag, groups, out)
+            return
+        if kind != self._LEAF:
+            conjunctive = (kind == self._ALL) != negated
+            failing = [k for k in entry[1] if truth[k] == negated]
+            if conjunctive:
+                for k in failing:
+                    self._walk(k, truth, fact, negated, tag, groups, out)
+            elif len(failing) == len(entry[1]):
+                if len(failing) == 1:
+                    self._walk(failing[0], truth, fact, negated, tag, groups, out)
+                else:
+                    group = next(groups)
+                    for n, k in enumerate(failing, 1):
+                        self._walk(k, truth, fact, negated, (group, n), groups, out)
+            return
+        if truth[index] != negated:
+            return
+        _, leaf, key, _, _, _, ref_key, texts, ops, is_date = entry
+        value = fact.get(key)
+        submitted = (dt.date.fromordinal(value).isoformat() if is_date and isinstance(value, int)
+                     else value)
+        want = texts[negated]
+        if ref_key is not None:
+            ref_value = fact.get(ref_key)
+            want += f" ({_show(ref_value) if ref_value is not None else 'not given'})"
+            expected: Any = {"value_from": leaf.ref_label, "value": ref_value}
+        else:
+            expected = leaf.expected
+        got = "not given" if submitted is None else _show(submitted if not isinstance(submitted, list)
+                                                          else ", ".join(map(str, submitted)))
+        one_of, option = tag or (None, None)
+        out.append(ClauseFailure(leaf.label, ops[negated], expected, submitted,
+                                 f"{leaf.label}: submitted {got}; expected {want}", one_of, option))
+
+
 # --- negation normal form, for the engine -----------------------------------------------------
 
 def nnf(node: Node, negated: bool = False) -> tuple[Any, ...]:

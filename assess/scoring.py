@@ -6,7 +6,7 @@ graded criterion slots in without changing anything here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from .catalogue import Band, Catalogue, Cap, ScoringModel
 from .results import CapApplied, CriterionResult, DomainScore, PathStep, Status
@@ -37,7 +37,13 @@ class Verdict:
 
 
 class Scorer:
-    """The scoring model prepared for one edition's rules."""
+    """The scoring model prepared for one edition's rules.
+
+    Everything that depends only on the catalogue (rating ranks, cap limits and members, each
+    rule's domain, weight and severity) is prepared here, once; `score` does only the arithmetic
+    of one submission, in the same order of operations as always so that the figures are the same
+    to the last bit.
+    """
 
     def __init__(self, catalogue: Catalogue, edition: str) -> None:
         self.model: ScoringModel = catalogue.scoring
@@ -48,38 +54,76 @@ class Scorer:
         self._caps: list[tuple[Cap, list[str]]] = [
             (c, [r for r in c.rules if r in in_edition]) for c in self.model.caps]
         self._ratings = [b.name for b in self.model.ratings]
-        self._ready_rank = self._ratings.index(self.model.readiness.ready_min_rating)
-        self._aspirant_rank = self._ratings.index(self.model.readiness.aspirant_min_rating)
+        self._rank = {name: i for i, name in enumerate(self._ratings)}
+        self._ready_rank = self._rank[self.model.readiness.ready_min_rating]
+        self._aspirant_rank = self._rank[self.model.readiness.aspirant_min_rating]
+        self._aspirant_max = self.model.readiness.aspirant_max_unmet_blocking
+        self._cap_limits = [(cap.min_unmet, self._rank[cap.max_rating]) for cap, _ in self._caps]
+        self._cap_sets = [frozenset(members) for _, members in self._caps]
+        self._rating_mins = [b.min_score for b in self.model.ratings]
+        self._weights = [d.weight for d in self.domains]
+        # per rule spec (by identity; the spec is kept so its id stays unique): domain index, weight
+        self._specs: dict[int, tuple[Any, int, float]] = {}
+        for rule in rules:
+            self._spec(rule.spec)
 
-    def _readiness(self, rating: str, unmet_blocking: int) -> str:
-        rank = self._ratings.index(rating)
+    def _spec(self, spec: Any) -> tuple[Any, int, float]:
+        entry = self._specs.get(id(spec))
+        if entry is None or entry[0] is not spec:
+            entry = (spec, self._domain_index[spec.domain], spec.weight)
+            self._specs[id(spec)] = entry
+        return entry
+
+    def _rating_rank(self, score: float) -> int:
+        """band(self.model.ratings, score) as a rank."""
+        rank = 0
+        for i, low in enumerate(self._rating_mins):
+            if score >= low:
+                rank = i
+        return rank
+
+    def _readiness_of(self, rank: int, unmet_blocking: int) -> str:
         if unmet_blocking == 0 and rank >= self._ready_rank:
             return "ready"
-        if rank >= self._aspirant_rank and unmet_blocking <= self.model.readiness.aspirant_max_unmet_blocking:
+        if rank >= self._aspirant_rank and unmet_blocking <= self._aspirant_max:
             return "aspirant"
         return "not_yet"
 
+    def _capped_rank(self, rank: int, cap_unmet: list[int]) -> int:
+        for (min_unmet, cap_rank), unmet in zip(self._cap_limits, cap_unmet):
+            if unmet >= min_unmet and cap_rank < rank:
+                rank = cap_rank
+        return rank
+
+    def _readiness(self, rating: str, unmet_blocking: int) -> str:
+        return self._readiness_of(self._rank[rating], unmet_blocking)
+
     def _capped(self, score_rating: str, cap_unmet: list[int]) -> str:
-        rank = self._ratings.index(score_rating)
-        for (cap, _), unmet in zip(self._caps, cap_unmet):
-            if unmet >= cap.min_unmet:
-                rank = min(rank, self._ratings.index(cap.max_rating))
-        return self._ratings[rank]
+        return self._ratings[self._capped_rank(self._rank[score_rating], cap_unmet)]
 
     def score(self, criteria: dict[str, CriterionResult]) -> Verdict:
         n = len(self.domains)
         num, den = [0.0] * n, [0.0] * n
         counts = [[0, 0, 0] for _ in range(n)]
-        for result in criteria.values():
-            i = self._domain_index[result.rule.spec.domain]
-            if result.status is Status.NOT_APPLICABLE:
+        unmet_specs: dict[str, tuple[Any, int, float]] = {}
+        not_applicable, met = Status.NOT_APPLICABLE, Status.MET
+        for rule_id, result in criteria.items():
+            entry = self._spec(result.rule.spec)
+            i = entry[1]
+            status = result.status
+            if status is not_applicable:
                 counts[i][2] += 1
                 continue
-            weight = result.rule.spec.weight
+            weight = entry[2]
             den[i] += weight
             num[i] += weight * (result.credit or 0.0)
-            counts[i][0 if result.status is Status.MET else 1] += 1
-        weights = [d.weight for d in self.domains]
+            if status is met:
+                counts[i][0] += 1
+            else:
+                counts[i][1] += 1
+                if status is Status.NOT_MET:
+                    unmet_specs[rule_id] = entry
+        weights = self._weights
         total_weight = sum(w for w, dn in zip(weights, den) if dn > 0)
         domain_scores = [100.0 * a / b if b else None for a, b in zip(num, den)]
         raw = sum(w * s for w, s in zip(weights, domain_scores) if s is not None)
@@ -91,43 +135,41 @@ class Scorer:
                         None if s is None else band(stages, round(s, 1)), *counts[i])
             for i, (d, s) in enumerate(zip(self.domains, domain_scores))
         ]
-        unmet = {rid for rid, r in criteria.items() if r.status is Status.NOT_MET}
+        unmet = unmet_specs.keys()
         cap_unmet = [sum(1 for r in rules if r in unmet) for _, rules in self._caps]
-        score_rating = band(self.model.ratings, score)
-        rating = self._capped(score_rating, cap_unmet)
-        unmet_blocking = sorted(r for r in unmet if criteria[r].rule.spec.severity == "blocking")
+        score_rank = self._rating_rank(score)
+        rank = self._capped_rank(score_rank, cap_unmet)
+        severity = {rule_id: entry[0].severity for rule_id, entry in unmet_specs.items()}
+        unmet_blocking = sorted(r for r in unmet if severity[r] == "blocking")
         caps_applied = [
             CapApplied(cap.id, cap.title, cap.max_rating, tuple(r for r in rules if r in unmet))
             for (cap, rules), count in zip(self._caps, cap_unmet) if count >= cap.min_unmet
         ]
-        readiness = self._readiness(rating, len(unmet_blocking))
+        readiness = self._readiness_of(rank, len(unmet_blocking))
 
         # Path to ICS: blocking criteria first, then those that lift a binding cap, then the rest;
         # each group by the score it adds. Each step shows where the submission would then stand.
-        def gain(rule_id: str) -> float:
-            spec = criteria[rule_id].rule.spec
-            i = self._domain_index[spec.domain]
-            return weights[i] * 100.0 * spec.weight / den[i] / total_weight
-
+        gains = {rule_id: weights[entry[1]] * 100.0 * entry[0].weight / den[entry[1]] / total_weight
+                 for rule_id, entry in unmet_specs.items()}
         binding = {r for c in caps_applied for r in c.unmet}
-        order = sorted(unmet, key=lambda r: (criteria[r].rule.spec.severity != "blocking",
-                                             r not in binding, -gain(r), r))
+        order = sorted(unmet, key=lambda r: (severity[r] != "blocking", r not in binding, -gains[r], r))
         path: list[PathStep] = []
         running, blocking_left, caps_left = overall, len(unmet_blocking), list(cap_unmet)
         state = readiness
+        cap_sets, ratings = self._cap_sets, self._ratings
         for rule_id in order:
             if state == "ready":
                 break
-            spec = criteria[rule_id].rule.spec
-            step_gain = gain(rule_id)
+            spec = unmet_specs[rule_id][0]
+            step_gain = gains[rule_id]
             running += step_gain
-            blocking_left -= spec.severity == "blocking"
-            for k, (_, rules) in enumerate(self._caps):
-                caps_left[k] -= rule_id in rules
+            blocking_left -= severity[rule_id] == "blocking"
+            for k, members in enumerate(cap_sets):
+                caps_left[k] -= rule_id in members
             projected = min(round(running, 1), 100.0)
-            step_rating = self._capped(band(self.model.ratings, projected), caps_left)
-            state = self._readiness(step_rating, blocking_left)
+            step_rank = self._capped_rank(self._rating_rank(projected), caps_left)
+            state = self._readiness_of(step_rank, blocking_left)
             path.append(PathStep(rule_id, spec.title, spec.severity, round(step_gain, 1), projected,
-                                 step_rating, state))
-        return Verdict(domains, score, band(stages, score), rating, score_rating, readiness,
+                                 ratings[step_rank], state))
+        return Verdict(domains, score, band(stages, score), ratings[rank], ratings[score_rank], readiness,
                        unmet_blocking, caps_applied, path)

@@ -1,0 +1,207 @@
+"""The fast paths give exactly what the plain ones give: explanations, scores and parsed YAML."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from assess import Submission
+from assess.assessor import compile_edition, run
+from assess.catalogue import Cap, Catalogue, ScoringModel
+from assess.conditions import Explainer, explain, holds
+from assess.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
+from assess.scoring import Verdict, band
+from assess.sources import _FastLoader
+from assess.synthetic import generate
+
+from casekit import FIXTURES, ROOT, build, catalogue, load_cases
+
+
+def _submissions() -> list[Submission]:
+    subs = [Submission.model_validate(d) for d in generate(120, seed=21)]
+    subs += [build(case.patch) for case in load_cases()]
+    subs += [Submission.model_validate(yaml.safe_load(p.read_text())) for p in sorted(FIXTURES.glob("*.yaml"))]
+    return subs
+
+
+SUBMISSIONS = _submissions()
+
+
+def test_explainer_equals_explain_on_every_rule():
+    cat = catalogue()
+    facts = [compile_edition(cat, e.id).projector.project(s) for e in cat.meta.editions for s in SUBMISSIONS[::2]]
+    for rule in cat.rules.values():
+        for node in filter(None, (rule.when, rule.applies)):
+            explainer = Explainer(node)
+            for fact in facts:
+                assert explainer(fact) == explain(node, fact), rule.id
+                assert explainer.holds(fact) == holds(node, fact), rule.id
+
+
+class ReferenceScorer:
+    """The scorer as first written (before it was prepared per catalogue): the reference."""
+
+    def __init__(self, catalogue: Catalogue, edition: str) -> None:
+        self.model: ScoringModel = catalogue.scoring
+        rules = catalogue.rules_for(edition)
+        in_edition = {r.id for r in rules}
+        self.domains = [d for d in catalogue.meta.domains if any(r.domain == d.id for r in rules)]
+        self._domain_index = {d.id: i for i, d in enumerate(self.domains)}
+        self._caps: list[tuple[Cap, list[str]]] = [
+            (c, [r for r in c.rules if r in in_edition]) for c in self.model.caps]
+        self._ratings = [b.name for b in self.model.ratings]
+        self._ready_rank = self._ratings.index(self.model.readiness.ready_min_rating)
+        self._aspirant_rank = self._ratings.index(self.model.readiness.aspirant_min_rating)
+
+    def _readiness(self, rating: str, unmet_blocking: int) -> str:
+        rank = self._ratings.index(rating)
+        if unmet_blocking == 0 and rank >= self._ready_rank:
+            return "ready"
+        if rank >= self._aspirant_rank and unmet_blocking <= self.model.readiness.aspirant_max_unmet_blocking:
+            return "aspirant"
+        return "not_yet"
+
+    def _capped(self, score_rating: str, cap_unmet: list[int]) -> str:
+        rank = self._ratings.index(score_rating)
+        for (cap, _), unmet in zip(self._caps, cap_unmet):
+            if unmet >= cap.min_unmet:
+                rank = min(rank, self._ratings.index(cap.max_rating))
+        return self._ratings[rank]
+
+    def score(self, criteria: dict[str, CriterionResult]) -> Verdict:
+        n = len(self.domains)
+        num, den = [0.0] * n, [0.0] * n
+        counts = [[0, 0, 0] for _ in range(n)]
+        for result in criteria.values():
+            i = self._domain_index[result.rule.spec.domain]
+            if result.status is Status.NOT_APPLICABLE:
+                counts[i][2] += 1
+                continue
+            weight = result.rule.spec.weight
+            den[i] += weight
+            num[i] += weight * (result.credit or 0.0)
+            counts[i][0 if result.status is Status.MET else 1] += 1
+        weights = [d.weight for d in self.domains]
+        total_weight = sum(w for w, dn in zip(weights, den) if dn > 0)
+        domain_scores = [100.0 * a / b if b else None for a, b in zip(num, den)]
+        raw = sum(w * s for w, s in zip(weights, domain_scores) if s is not None)
+        overall = raw / total_weight if total_weight else 0.0
+        score = round(overall, 1)
+        stages = self.model.stages
+        domains = [
+            DomainScore(d.id, d.title, None if s is None else round(s, 1),
+                        None if s is None else band(stages, round(s, 1)), *counts[i])
+            for i, (d, s) in enumerate(zip(self.domains, domain_scores))
+        ]
+        unmet = {rid for rid, r in criteria.items() if r.status is Status.NOT_MET}
+        cap_unmet = [sum(1 for r in rules if r in unmet) for _, rules in self._caps]
+        score_rating = band(self.model.ratings, score)
+        rating = self._capped(score_rating, cap_unmet)
+        unmet_blocking = sorted(r for r in unmet if criteria[r].rule.spec.severity == "blocking")
+        caps_applied = [
+            CapApplied(cap.id, cap.title, cap.max_rating, tuple(r for r in rules if r in unmet))
+            for (cap, rules), count in zip(self._caps, cap_unmet) if count >= cap.min_unmet
+        ]
+        readiness = self._readiness(rating, len(unmet_blocking))
+
+        # Path to ICS: blocking criteria first, then those that lift a binding cap, then the rest;
+        # each group by the score it adds. Each step shows where the submission would then stand.
+        def gain(rule_id: str) -> float:
+            spec = criteria[rule_id].rule.spec
+            i = self._domain_index[spec.domain]
+            return weights[i] * 100.0 * spec.weight / den[i] / total_weight
+
+        binding = {r for c in caps_applied for r in c.unmet}
+        order = sorted(unmet, key=lambda r: (criteria[r].rule.spec.severity != "blocking",
+                                             r not in binding, -gain(r), r))
+        path: list[PathStep] = []
+        running, blocking_left, caps_left = overall, len(unmet_blocking), list(cap_unmet)
+        state = readiness
+        for rule_id in order:
+            if state == "ready":
+                break
+            spec = criteria[rule_id].rule.spec
+            step_gain = gain(rule_id)
+            running += step_gain
+            blocking_left -= spec.severity == "blocking"
+            for k, (_, rules) in enumerate(self._caps):
+                caps_left[k] -= rule_id in rules
+            projected = min(round(running, 1), 100.0)
+            step_rating = self._capped(band(self.model.ratings, projected), caps_left)
+            state = self._readiness(step_rating, blocking_left)
+            path.append(PathStep(rule_id, spec.title, spec.severity, round(step_gain, 1), projected,
+                                 step_rating, state))
+        return Verdict(domains, score, band(stages, score), rating, score_rating, readiness,
+                       unmet_blocking, caps_applied, path)
+
+
+@pytest.mark.parametrize("edition", ["2016-plan", "2017-partnership", "2019-ics"])
+def test_scorer_equals_the_reference(edition):
+    cat = catalogue()
+    if edition not in {e.id for e in cat.meta.editions}:
+        pytest.skip(f"no edition {edition}")
+    compiled = compile_edition(cat, edition)
+    reference = ReferenceScorer(cat, edition)
+    for sub in SUBMISSIONS:
+        criteria = run(compiled, sub).criteria
+        assert compiled.scorer.score(criteria) == reference.score(criteria), sub.footprint.code
+
+
+def test_scorer_equals_the_reference_with_caps_and_every_status():
+    cat = catalogue()
+    edition = cat.meta.editions[-1].id
+    rules = cat.rules_for(edition)
+    caps = [Cap(id=f"CAP-{i}", title="t", rules=[r.id for r in rules[i::7]], min_unmet=1 + i % 2,
+                max_rating=cat.scoring.ratings[i % 3].name) for i in range(3)]
+    scoring: ScoringModel = cat.scoring.model_copy(update={"caps": caps})
+    other = Catalogue(cat.meta.model_copy(update={"scoring": scoring}), cat.rules, cat.needs, cat.directory)
+    from assess.scoring import Scorer
+
+    scorer, reference = Scorer(other, edition), ReferenceScorer(other, edition)
+    statuses = [Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE]
+    for k in range(60):
+        criteria = {}
+        for i, rule in enumerate(rules):
+            status = statuses[(i * (k + 3) + k // 3) % 3] if k % 5 else Status.NOT_MET
+            credit = None if status is Status.NOT_APPLICABLE else (1.0 if status is Status.MET else 0.0)
+            criteria[rule.id] = CriterionResult(rule, status, credit)
+        assert scorer.score(criteria) == reference.score(criteria)
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+
+TRICKY = [
+    "a: yes\nb: on\nc: 010\nd: 0x1F\ne: 1:30\nf: 2016-10-21\ng: 2016-10-21 10:00:00\nh: ~\ni: .inf\nj: 1e3\n"
+    "k: 1.0e3\nl: '123'\nm: !!str 5\nn: -0b101\no: +12_345\np: 2001-12-14t21:59:43.10-05:00\n",
+    "base: &b {x: 1, y: [1, 2]}\nother:\n  <<: *b\n  z: 3\nref: *b\n",
+    "a: &x [1, *x]\n", "? [1, 2]\n: v\n", "{[1]: 2}\n", "a: 1\na: 2\n", "", "- 1\n- 2\n", "x: !!binary aGVsbG8=\n",
+    "x: !!set {a, b}\n", "s: &s str\nt: *s\nu: {k: *s}\n", "a: !!python/object:os.system x\n", "=: 1\n",
+    "a: !custom 1\n", "? !!null\n: 1\n", "a: [1, {b: c}, [d, e]]\nlong: |\n  line one\n  line two\n",
+    "a: {b: [1, 2\n", "a: b: c\n",
+]
+
+
+def _load(text: str, loader: type) -> str:
+    try:
+        return "ok " + repr(yaml.load(text, Loader=loader))
+    except Exception as exc:  # the same error, with the same message
+        return f"error {type(exc).__name__}: {exc}"
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_loader_equals_safe_loader_on_tricky_yaml(text):
+    assert _load(text, _FastLoader) == _load(text, yaml.CSafeLoader)
+
+
+def test_fast_loader_equals_safe_loader_on_real_files(tmp_path):
+    from assess.synthetic import write_yaml
+
+    paths = write_yaml(generate(20, seed=4), tmp_path)
+    paths += [*FIXTURES.glob("*.yaml"), *ROOT.glob("rules/*.yaml"), *ROOT.glob("tests/rule_cases/*.yaml")]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert _load(text, _FastLoader) == _load(text, yaml.CSafeLoader), path.name
+
+
+def test_fast_loader_keeps_aliases_shared():
+    data = yaml.load("base: &b {x: 1}\nref: *b\n", Loader=_FastLoader)
+    assert data["ref"] is data["base"]
