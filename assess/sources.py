@@ -18,6 +18,80 @@ from .submission import Submission
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SCALARS = {tag: yaml.SafeLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
+
+
+class _Unusual(Exception):
+    """Something the direct construction leaves to PyYAML's own constructor."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader, building plain documents directly from the composed nodes.
+
+    PyYAML spends most of a load in its generic Python constructor (two passes through generators
+    per node, for recursive structures) and in resolving the same plain scalars' tags again and
+    again. A submission is plain mappings, lists and scalars: those are built here in one pass,
+    scalars by the very constructors PyYAML registers, and tags are resolved once per distinct
+    scalar per document. Anything else (merge keys, explicit or unknown tags, anchors that nest
+    a node inside itself, unhashable keys) goes to PyYAML's own constructor, unchanged, so the
+    data and every error are exactly what yaml.safe_load gives (a test compares them).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._tags: dict[tuple[Any, str, Any], str] = {}
+        self._path_free = not self.yaml_path_resolvers
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not self._path_free:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+    def construct_document(self, node: Any) -> Any:
+        try:
+            return self._build(node, {})
+        except (_Unusual, RecursionError):
+            return super().construct_document(node)
+
+    def _build(self, node: Any, done: dict[int, Any]) -> Any:
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            make = _SCALARS.get(tag)
+            if make is None:
+                raise _Unusual(tag)
+            return make(self, node)
+        known = done.get(id(node), done)
+        if known is not done:  # an alias of a node already built: the same object, as PyYAML gives
+            if known is None:
+                raise _Unusual("recursive")
+            return known
+        done[id(node)] = None
+        if cls is yaml.MappingNode and node.tag == _MAP:
+            out: Any = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Unusual("merge")
+                key = self._build(key_node, done)
+                try:
+                    out[key] = self._build(value_node, done)
+                except TypeError:  # unhashable key
+                    raise _Unusual("key") from None
+        elif cls is yaml.SequenceNode and node.tag == _SEQ:
+            out = [self._build(item, done) for item in node.value]
+        else:
+            raise _Unusual(node.tag)
+        done[id(node)] = out
+        return out
 
 
 @dataclass(frozen=True)
@@ -55,7 +129,7 @@ def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Sou
     """Parse text already read; `file` names it in messages."""
     sha = sha256 or hashlib.sha256(text.encode()).hexdigest()
     try:
-        data = yaml.load(text, Loader=_Loader) if fmt == "yaml" else json.loads(text)
+        data = yaml.load(text, Loader=_FastLoader) if fmt == "yaml" else json.loads(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
