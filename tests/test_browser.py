@@ -163,6 +163,17 @@ def test_dashboard_reads_without_script(driver: Any, site: Path) -> None:
         driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
+def test_pages_stay_accessible_on_a_narrow_screen(driver: Any, site: Path) -> None:
+    driver.set_window_size(390, 844)  # a phone: tables scroll, and must then be reachable by keyboard
+    try:
+        for page in (reports_in(site)[0], site / "index.html"):
+            bk.load(driver, page)
+            serious = [v for v in bk.axe(driver) if v["impact"] in BLOCKING]
+            assert serious == [], (page.name, serious)
+    finally:
+        driver.set_window_size(1280, 900)
+
+
 def test_gap_report_prints(driver: Any, site: Path, shots: Path) -> None:
     report = reports_in(site)[0]
     bk.load(driver, report)
