@@ -31,33 +31,19 @@ class _Unusual(Exception):
 class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader, building plain documents directly from the composed nodes.
 
-    PyYAML spends most of a load in its generic Python constructor (two passes through generators
-    per node, for recursive structures) and in resolving the same plain scalars' tags again and
-    again. A submission is plain mappings, lists and scalars: those are built here in one pass,
-    scalars by the very constructors PyYAML registers, and tags are resolved once per distinct
-    scalar per document. Anything else (merge keys, explicit or unknown tags, anchors that nest
-    a node inside itself, unhashable keys) goes to PyYAML's own constructor, unchanged, so the
-    data and every error are exactly what yaml.safe_load gives (a test compares them).
+    After libyaml has composed the nodes, PyYAML spends as long again in its generic Python
+    constructor (two passes through generators per node, kept for recursive structures). A
+    submission is plain mappings, lists and scalars: those are built here in one pass, scalars by
+    the very constructors PyYAML registers. Anything else (merge keys, explicit or unknown tags,
+    anchors that nest a node inside itself, unhashable keys) and any failure go to PyYAML's own
+    constructor, from the start, so the data and every error are exactly what yaml.safe_load
+    gives (a test compares them).
     """
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self._tags: dict[tuple[Any, str, Any], str] = {}
-        self._path_free = not self.yaml_path_resolvers
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode or not self._path_free:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
 
     def construct_document(self, node: Any) -> Any:
         try:
             return self._build(node, {})
-        except (_Unusual, RecursionError):
+        except Exception:  # _Unusual, or a failure: PyYAML's constructor decides, and words the error
             return super().construct_document(node)
 
     def _build(self, node: Any, done: dict[int, Any]) -> Any:
