@@ -60,6 +60,21 @@ def to_durable(form: tuple[Any, ...], presence: set[str]) -> dict[str, Any]:
     raise ValueError(f"unknown engine operator {op!r}")
 
 
+def _read_keys(form: tuple[Any, ...], keys: set[str], presence: set[str]) -> None:
+    """The fact keys a condition reads (values, references) and the keys it tests for presence."""
+    if form[0] in ("and", "or"):
+        for part in form[1]:
+            _read_keys(part, keys, presence)
+        return
+    op, key, _, ref = form
+    if op in ("ex", "nex"):
+        presence.add(key)
+        return
+    keys.add(key)
+    if ref is not None:
+        keys.add(ref)
+
+
 class Matcher:
     """Named conditions compiled onto durable_rules rulesets; `match` gives the names that hold.
 
@@ -83,22 +98,31 @@ class Matcher:
             budget += firings
         self._handles: list[int] = []
         self._names: list[str] = []
+        # per ruleset, the fact keys its rules read and the keys they test for presence: each
+        # ruleset is sent only those (it parses the fact, and copies it into every firing message)
+        self._reads: list[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = []
         self._fact_serial = itertools.count(1)
         self.condition_count = sum(len(group) for group in groups)
         self.facts = 0  # facts matched so far, and the rule firings they caused (for the benchmark)
         self.firings = 0
-        presence: set[str] = set()
         for group in groups:
             if not group:
                 continue
+            presence: set[str] = set()
             definition = {name: {"all": [{"m": to_durable(form, presence)}]} for name, form in group}
+            keys: set[str] = set()
+            tested: set[str] = set()
+            for _, form in group:
+                _read_keys(form, keys, tested)
+            if tested != presence:
+                raise AssertionError("presence keys disagree")  # to_durable and _read_keys drifted apart
             ruleset = f"{label}_{next(_ruleset_serial)}"  # unique: a reused name silently replaces
             try:
                 self._handles.append(_durable.create_ruleset(ruleset, json.dumps(definition)))
             except Exception as exc:  # the extension raises bare Exceptions with an error code
                 raise EngineError(f"durable_rules refused ruleset {ruleset}: {exc}") from exc
             self._names.append(ruleset)
-        self._presence = sorted(presence)
+            self._reads.append((tuple(sorted(keys)), tuple((k, k + PRESENCE_SUFFIX) for k in sorted(presence))))
 
     @property
     def ruleset_count(self) -> int:
@@ -107,12 +131,16 @@ class Matcher:
     def match(self, fact: dict[str, Any]) -> set[str]:
         """Names of the conditions that hold for `fact` (a flat projected dict)."""
         fact_id = str(next(self._fact_serial))
-        flags = {key + PRESENCE_SUFFIX: key in fact for key in self._presence}
-        payload = json.dumps({**fact, **flags, "sid": _SESSION, "id": fact_id})
         retract = '{"sid":"%s","id":"%s"}' % (_SESSION, fact_id)
         matched: set[str] = set()
         fired = 0
-        for handle, ruleset in zip(self._handles, self._names):
+        for handle, ruleset, (keys, presence) in zip(self._handles, self._names, self._reads):
+            part = {key: fact[key] for key in keys if key in fact}
+            for key, flag in presence:
+                part[flag] = key in fact
+            part["sid"] = _SESSION
+            part["id"] = fact_id
+            payload = json.dumps(part)
             try:
                 code, state = _durable.assert_fact(handle, payload)
                 if code == 0:
