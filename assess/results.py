@@ -22,7 +22,12 @@ class Status(str, Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-@dataclass(frozen=True)
+# The result records below are frozen dataclasses whose __init__ fills the instance dict directly:
+# the generated frozen __init__ goes through object.__setattr__ for every field, about three times
+# slower, and an assessment builds a hundred of these. Fields, equality, hashing, repr, pickling
+# and immutability are those of the dataclass.
+
+@dataclass(frozen=True, init=False)
 class CriterionResult:
     """One rule's verdict. `credit` (0-1) leaves room for graded criteria; met/not met give 1/0."""
 
@@ -30,6 +35,11 @@ class CriterionResult:
     status: Status
     credit: float | None
     failures: tuple[ClauseFailure, ...] = ()
+
+    def __init__(self, rule: "Rule", status: Status, credit: float | None,
+                 failures: tuple[ClauseFailure, ...] = ()) -> None:
+        d = self.__dict__
+        d["rule"], d["status"], d["credit"], d["failures"] = rule, status, credit, failures
 
     def to_dict(self) -> dict[str, Any]:
         spec = self.rule.spec
@@ -43,7 +53,7 @@ class CriterionResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DomainScore:
     """A domain's weighted score (None when no criterion applied) and its maturity stage."""
 
@@ -55,12 +65,18 @@ class DomainScore:
     not_met: int
     not_applicable: int
 
+    def __init__(self, domain: str, title: str, score: float | None, stage: str | None, met: int,
+                 not_met: int, not_applicable: int) -> None:
+        d = self.__dict__
+        d["domain"], d["title"], d["score"], d["stage"] = domain, title, score, stage
+        d["met"], d["not_met"], d["not_applicable"] = met, not_met, not_applicable
+
     def to_dict(self) -> dict[str, Any]:
         return {"domain": self.domain, "name": self.title, "score": self.score, "stage": self.stage,
                 "met": self.met, "not_met": self.not_met, "not_applicable": self.not_applicable}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class PathStep:
     """One criterion to close on the way to ICS readiness, with what closing it would yield."""
 
@@ -71,6 +87,13 @@ class PathStep:
     projected_score: float
     projected_rating: str
     projected_readiness: str
+
+    def __init__(self, rule_id: str, title: str, severity: str, gain: float, projected_score: float,
+                 projected_rating: str, projected_readiness: str) -> None:
+        d = self.__dict__
+        d["rule_id"], d["title"], d["severity"], d["gain"] = rule_id, title, severity, gain
+        d["projected_score"], d["projected_rating"], d["projected_readiness"] = (
+            projected_score, projected_rating, projected_readiness)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.rule_id, "title": self.title, "severity": self.severity, "gain": self.gain,
