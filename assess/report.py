@@ -33,34 +33,27 @@ SEVERITIES = ("blocking", "major", "minor")
 @cache
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
-    from .resources import bundled_dir
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory or str(bundled_dir("reports"))),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"),
-                                            default_for_string=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    _install_helpers(env)
-    return env
+    return _environment(directory, autoescape=jinja2.select_autoescape(
+        enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=False))
 
 
 @cache
 def markdown_environment(directory: str | None = None) -> jinja2.Environment:
     """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
+    return _environment(directory, autoescape=False,
+                        finalize=lambda value: str(value) if isinstance(value, Markup) else md_escape(value))
+
+
+def _environment(directory: str | None, **options: Any) -> jinja2.Environment:
     from .resources import bundled_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory or str(bundled_dir("reports"))),
-        autoescape=False,
-        finalize=lambda value: str(value) if isinstance(value, Markup) else md_escape(value),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **options,
     )
     _install_helpers(env)
     return env
