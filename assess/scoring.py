@@ -107,8 +107,12 @@ class Scorer:
         counts = [[0, 0, 0] for _ in range(n)]
         unmet_specs: dict[str, tuple[Any, int, float]] = {}
         not_applicable, met = Status.NOT_APPLICABLE, Status.MET
+        specs = self._specs
         for rule_id, result in criteria.items():
-            entry = self._spec(result.rule.spec)
+            spec = result.rule.spec
+            entry = specs.get(id(spec))
+            if entry is None or entry[0] is not spec:
+                entry = self._spec(spec)
             i = entry[1]
             status = result.status
             if status is not_applicable:

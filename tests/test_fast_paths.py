@@ -205,3 +205,22 @@ def test_fast_loader_equals_safe_loader_on_real_files(tmp_path):
 def test_fast_loader_keeps_aliases_shared():
     data = yaml.load("base: &b {x: 1}\nref: *b\n", Loader=_FastLoader)
     assert data["ref"] is data["base"]
+
+
+def test_parsing_leaves_the_cycle_collector_as_it_was():
+    import gc
+
+    from assess.errors import InputError
+    from assess.sources import parse_text
+
+    assert gc.isenabled()
+    parse_text("a: 1\n", "x.yaml", "yaml")
+    with pytest.raises(InputError):
+        parse_text("a: [1\n", "x.yaml", "yaml")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_text("a: 1\n", "x.yaml", "yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
