@@ -102,11 +102,13 @@ ROLES = ["Chief executive, acute foundation trust", "Chief executive, county cou
          "Accountable officer, clinical commissioning group", "Chief executive, community and mental health trust",
          "Chief executive, metropolitan borough council", "Chief officer, CCG federation"]
 TOPICS = [
-    ("care", "integrated community teams for frail older people", "emergency admissions of over-75s", "admissions per 1,000"),
+    ("care", "integrated community teams for frail older people", "emergency admissions of over-75s",
+     "admissions per 1,000"),
     ("care", "a single point of access for community services", "referrals answered within 2 hours", "%"),
     ("seven_day", "weekend consultant review on acute medical wards", "patients reviewed within 14 hours", "%"),
     ("seven_day", "an integrated urgent care clinical assessment service", "111 calls closed without referral", "%"),
-    ("prevention", "a diabetes prevention programme across all practices", "people referred to the programme", "people"),
+    ("prevention", "a diabetes prevention programme across all practices", "people referred to the programme",
+     "people"),
     ("prevention", "stop smoking support in maternity and acute wards", "smoking at time of delivery", "%"),
     ("prevention", "social prescribing link workers in every neighbourhood", "people supported", "people"),
     ("finance", "shared back office and procurement across trusts", "recurrent savings", "GBP m"),
@@ -128,6 +130,7 @@ SOURCE_KINDS = ["Partnership board paper", "Quality surveillance group minutes",
                 "Finance committee paper", "Clinical senate review", "Annual report of the programme office"]
 _MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
+PARTNERS = ["primary care networks", "the councils", "acute trusts", "the VCSE alliance"]
 EVENT_TOPICS = ["the case for change", "proposals for community hospitals", "urgent and emergency care",
                 "maternity services", "mental health crisis care", "primary care at scale", "the draft plan",
                 "care closer to home", "the digital roadmap", "workforce pressures", "prevention priorities"]
@@ -398,8 +401,9 @@ def _events(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
         if ctx.chance(0.8):
             event["participants"] = rng.randint(8, 400)
         if ctx.chance(0.85):
-            event["summary"] = (f"{rng.choice(['Workshop', 'Listening event', 'Board session', 'Online survey', 'Roadshow'])}"
-                                f" with {audience.replace('_', ' ')} on {rng.choice(EVENT_TOPICS)}. " + ctx.words(80, 320))
+            kind = rng.choice(["Workshop", "Listening event", "Board session", "Online survey", "Roadshow"])
+            event["summary"] = (f"{kind} with {audience.replace('_', ' ')} on {rng.choice(EVENT_TOPICS)}. "
+                                + ctx.words(80, 320))
         out.append(_fill_rest("engagement_events[].", ctx, event))
     return sorted(out, key=lambda e: e["held_on"])
 
@@ -432,7 +436,7 @@ def _evidence(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
             "area": area,
             "title": (f"{topic[0].upper()}{topic[1:]} in {place}, "
                       f"{rng.choice(['phase one', 'first wave', 'rolled out system-wide', 'pilot then spread'])}"
-                      f" with {rng.choice(['primary care networks', 'the councils', 'acute trusts', 'the VCSE alliance'])}")[:200],
+                      f" with {rng.choice(PARTNERS)}")[:200],
             "status": status,
         }
         if status != "planned" or ctx.chance(0.5):
@@ -443,7 +447,8 @@ def _evidence(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
             # most delivered changes are dated before the submission; a few carry a later date
             late = ctx.chance(0.05)
             item["delivered_on"] = (ctx.day + dt.timedelta(days=rng.randint(1, 60)) if late
-                                    else started + dt.timedelta(days=rng.randint(30, max(31, (ctx.day - started).days))))
+                                    else started + dt.timedelta(days=rng.randint(30, max(31, (ctx.day - started).days)))
+                                    )
             if item["delivered_on"] > ctx.day and not late:
                 item["delivered_on"] = ctx.day
         measured = ctx.chance(0.25 + 0.7 * ctx.maturity) if status != "planned" else ctx.chance(0.3)
@@ -479,7 +484,8 @@ def _leadership_finish(ctx: Ctx, out: dict[str, Any]) -> None:
     out["leader_appointed_on"] = appointed
     if ctx.chance(0.2 + 0.8 * ctx.maturity):
         out["leader_ratified"] = True
-        out["leader_ratified_on"] = appointed + dt.timedelta(days=ctx.rng.randint(10, max(11, (ctx.day - appointed).days)))
+        days = ctx.rng.randint(10, max(11, (ctx.day - appointed).days))
+        out["leader_ratified_on"] = appointed + dt.timedelta(days=days)
     else:
         out["leader_ratified"] = False
         out.pop("leader_ratified_on", None)
@@ -562,7 +568,8 @@ def _governance_finish(ctx: Ctx, out: dict[str, Any]) -> None:
 
 def _prevention_finish(ctx: Ctx, out: dict[str, Any]) -> None:
     rng = ctx.rng
-    for name, top in (("obesity_actions", 8), ("diabetes_actions", 8), ("local_priorities", 6), ("inequality_targets", 6)):
+    for name, top in (("obesity_actions", 8), ("diabetes_actions", 8), ("local_priorities", 6),
+                      ("inequality_targets", 6)):
         if name in out:
             out[name] = round(top * ctx.level(0.25))
     if "demand_reduction_target_pct" in out:
