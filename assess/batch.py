@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
+import shutil
 import sys
+import tempfile
 import traceback
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -111,9 +113,20 @@ def _error(file: str, message: str, *, line: int | None = None, path: str | None
     return {"file": file, "line": line, "field": path, "message": message}
 
 
-def score_one(task: tuple[str, str, str | None]) -> dict[str, Any]:
-    """Read, validate and assess one file; the result is plain data (or the file's problems)."""
-    path, label, edition = task
+SLIM_CRITERION = ("id", "title", "domain", "severity", "status")
+
+
+def slim(data: dict[str, Any]) -> dict[str, Any]:
+    """What the dashboard and the medians need of an assessment; the whole of it stays on disk."""
+    out = {k: v for k, v in data.items() if k not in ("criteria", "path_to_ics")}
+    out["criteria"] = [{k: c[k] for k in SLIM_CRITERION} for c in data["criteria"]]
+    return out
+
+
+def score_one(task: tuple[str, str, str | None, str]) -> dict[str, Any]:
+    """Read, validate and assess one file; spool the whole assessment as JSON to `spool_file` and
+    return a slim summary of it (or the file's problems). Memory in the parent stays small."""
+    path, label, edition, spool_file = task
     assert _catalogue is not None, "worker catalogue not loaded"
     from . import assess
 
@@ -123,6 +136,8 @@ def score_one(task: tuple[str, str, str | None]) -> dict[str, Any]:
         assessment = assess(submission, _catalogue, edition=edition, source_sha256=source.sha256,
                             source_file=label)
         data = assessment.to_dict()
+        with open(spool_file, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
     except InputError as exc:
         return {"file": label, "errors": [_error(label, p.problem, line=p.line, path=p.path) for p in exc.all()]}
     except AssessError as exc:
@@ -139,7 +154,7 @@ def score_one(task: tuple[str, str, str | None]) -> dict[str, Any]:
         trajectory = None
     facts = {"seven_day_coverage_pct": submission.seven_day.priority_standards_coverage_pct,
              "seven_day_trajectory_pct": trajectory}
-    return {"file": label, "assessment": data, "facts": facts}
+    return {"file": label, "assessment": slim(data), "facts": facts, "spool": spool_file}
 
 
 # --- phase 2: render one submission's gap reports ----------------------------------------------
@@ -149,11 +164,13 @@ def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[di
     out_dir, stem, entry, context = task
     reports = Path(out_dir) / REPORTS
     try:
+        with open(entry["spool"], encoding="utf-8") as handle:
+            assessment = json.load(handle)
         for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
             target = reports / f"{stem}{suffix}"
             if target.resolve().parent != reports.resolve():  # belt and braces: stems are sanitised
                 raise ValueError(f"refusing to write outside {REPORTS}/: {stem!r}")
-            report.write_atomic(target, report.render(entry["assessment"], fmt, **context))
+            report.write_atomic(target, report.render(assessment, fmt, **context))
     except Exception as exc:  # reported against the file; the other reports are still written
         return [_error(entry["file"], f"internal error writing the gap report (please report it): "
                                       f"{type(exc).__name__}: {exc}")]
@@ -233,7 +250,7 @@ class _NoBar:
         pass
 
 
-def _crashed_scoring(task: tuple[str, str, str | None]) -> dict[str, Any]:
+def _crashed_scoring(task: tuple[str, str, str | None, str]) -> dict[str, Any]:
     return {"file": task[1], "errors": [_error(task[1], "internal error (please report it): the worker "
                                                         "process stopped while assessing this file")]}
 
@@ -255,9 +272,12 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     files = discover(directory, out)
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
                      sys.stderr.isatty() if progress is None else progress)
+    out.mkdir(parents=True, exist_ok=True)
+    spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
     try:
-        scored = runner.map(score_one, [(str(p), p.name, edition) for p in files], "Scoring",
-                            _crashed_scoring)
+        scored = runner.map(score_one, [(str(p), p.name, edition, str(spool / f"{i}.json"))
+                                        for i, p in enumerate(files)], "Scoring", _crashed_scoring)
+        _share_criteria(scored)
         errors = [row for result in scored for row in result.get("errors", [])]
         entries = sorted((r for r in scored if "assessment" in r),
                          key=lambda r: (r["assessment"]["submission"]["code"], r["file"]))
@@ -265,16 +285,40 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
             entry["stem"] = stem
         medians = dashboard.peer_medians(entries)
         shared = report.catalogue_context(catalogue)
-        tasks = [(str(out), e["stem"], e, {**shared, "peers": dashboard.peer_context(e, medians),
-                                           "dashboard": "../index.html"}) for e in entries]
-        out.mkdir(parents=True, exist_ok=True)
+        tasks = [(str(out), e["stem"], {"file": e["file"], "spool": e["spool"]},
+                  {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html"})
+                 for e in entries]
         for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
             errors.extend(rows)
+        errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
+        _write_batch_files(out, entries, errors, catalogue)
     finally:
         runner.close()
-    errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
-    _write_batch_files(out, entries, errors, catalogue)
+        shutil.rmtree(spool, ignore_errors=True)
     return BatchSummary(out, len(files), len(entries), errors)
+
+
+def _share_criteria(scored: list[dict[str, Any]]) -> None:
+    """Let equal slim criterion records be one object: a batch of thousands then holds each
+    (criterion, status) pair once, not once per submission."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for result in scored:
+        if "assessment" in result:
+            result["assessment"]["criteria"] = [
+                seen.setdefault(tuple(c[k] for k in SLIM_CRITERION), c) for c in result["assessment"]["criteria"]]
+
+
+def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
+    """results.json, chunk by chunk from the spool: the same bytes as one json.dumps(indent=2)."""
+    if not entries:
+        yield "[]\n"
+        return
+    yield "[\n"
+    for i, entry in enumerate(entries):
+        with open(entry["spool"], encoding="utf-8") as handle:
+            text = handle.read()
+        yield "  " + text.replace("\n", "\n  ") + (",\n" if i < len(entries) - 1 else "\n")
+    yield "]\n"
 
 
 def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
@@ -284,8 +328,7 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     domains = [{"id": d.id, "title": d.title} for d in catalogue.meta.domains]
     used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
     shown = [d for d in domains if d["id"] in used]
-    results = [e["assessment"] for e in entries]
-    report.write_atomic(out / RESULTS, json.dumps(results, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    report.write_atomic(out / RESULTS, _results_json(entries))
     data = dashboard.dashboard(
         entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
         stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)

@@ -15,7 +15,7 @@ import re
 import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -252,15 +252,20 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
+def write_atomic(path: str | Path, text: str | bytes | Iterable[str]) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file.
+
+    `text` may be an iterable of string chunks, written as they come (a large file need not be
+    held in memory)."""
+    chunks = [text] if isinstance(text, (str, bytes)) else text
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's private 0600
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            for chunk in chunks:
+                handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from casekit import BASE, catalogue, merge
+from casekit import BASE, FIXTURES, catalogue, merge
 from click.testing import CliRunner
 
 from assess import batch as batch_module
@@ -353,3 +353,13 @@ def test_progress_bars_go_to_stderr_when_asked(tmp_path: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "Scoring" in captured.err and "Writing reports" in captured.err
+
+
+def test_results_json_streamed_from_the_spool_is_one_canonical_document(tmp_path):
+    from assess.batch import run_batch
+    from assess import load_catalogue
+    out = tmp_path / "out"
+    run_batch(FIXTURES, out, catalogue=load_catalogue())
+    text = (out / "results.json").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert not [p for p in out.iterdir() if p.name.startswith(".spool")], "the spool folder was left behind"
