@@ -208,9 +208,9 @@ def _strip(annotation: Any) -> tuple[Any, list[Any], bool]:
             for meta in args[1:]:
                 constraints.extend(getattr(meta, "metadata", None) or [meta])
         elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0]
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(members) < len(typing.get_args(annotation))
+            annotation = members[0]
         else:
             return annotation, constraints, optional
 
@@ -394,8 +394,8 @@ def _events(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
     n = rng.randint(10, 80) if ctx.archetype != "immature" else rng.randint(10, 30)
     audiences = ["clinicians", "patients", "carers", "public", "vcse", "local_government",
                  "health_and_wellbeing_board", "overview_and_scrutiny", "staff", "housing"]
-    out = []
-    for _ in range(n):
+    out: list[dict[str, Any]] = []
+    for _index in range(n):
         audience = rng.choice(audiences)
         event: dict[str, Any] = {"held_on": ctx.before(5, 365), "audience": audience}
         if ctx.chance(0.8):
