@@ -87,3 +87,14 @@ def engine_vs_walk(compiled: CompiledEdition, submission: Submission) -> list[st
         if rule.applies is not None and ((rule.id + NA_SUFFIX) in matched) == applies:
             wrong.append(f"{rule.id}: applicability differs")
     return wrong
+
+
+def mixed_submissions(n: int, seed: int) -> list[Submission]:
+    """A pool for comparing two implementations of one step: `n` synthetic submissions, every rule
+    case and every fixture."""
+    from assess.synthetic import generate
+
+    subs = [Submission.model_validate(d) for d in generate(n, seed=seed)]
+    subs += [build(case.patch) for case in load_cases()]
+    subs += [Submission.model_validate(yaml.safe_load(p.read_text())) for p in sorted(FIXTURES.glob("*.yaml"))]
+    return subs

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from casekit import FIXTURES, ROOT, catalogue, mixed_submissions
 
-from assess import Submission
 from assess.assessor import compile_edition, run
 from assess.catalogue import Cap, Catalogue, ScoringModel
 from assess.conditions import Explainer, explain, holds
@@ -13,17 +13,7 @@ from assess.scoring import Verdict, band
 from assess.sources import _FastLoader
 from assess.synthetic import generate
 
-from casekit import FIXTURES, ROOT, build, catalogue, load_cases
-
-
-def _submissions() -> list[Submission]:
-    subs = [Submission.model_validate(d) for d in generate(120, seed=21)]
-    subs += [build(case.patch) for case in load_cases()]
-    subs += [Submission.model_validate(yaml.safe_load(p.read_text())) for p in sorted(FIXTURES.glob("*.yaml"))]
-    return subs
-
-
-SUBMISSIONS = _submissions()
+SUBMISSIONS = mixed_submissions(120, seed=21)
 
 
 def test_explainer_equals_explain_on_every_rule():

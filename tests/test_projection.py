@@ -2,23 +2,11 @@
 from __future__ import annotations
 
 import pytest
-import yaml
+from casekit import build, catalogue, mixed_submissions
 
-from assess import Submission
 from assess.assessor import compile_edition
-from assess.synthetic import generate
 
-from casekit import FIXTURES, build, catalogue, load_cases
-
-
-def _submissions() -> list[Submission]:
-    subs = [Submission.model_validate(d) for d in generate(150, seed=11)]
-    subs += [build(case.patch) for case in load_cases()]
-    subs += [Submission.model_validate(yaml.safe_load(p.read_text())) for p in sorted(FIXTURES.glob("*.yaml"))]
-    return subs
-
-
-SUBMISSIONS = _submissions()
+SUBMISSIONS = mixed_submissions(150, seed=11)
 
 
 @pytest.mark.parametrize("edition", ["2016-plan", "2017-partnership", "2019-ics"])
