@@ -11,31 +11,42 @@ from .assessor import compile_edition, run
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, EngineError, InputError, RuleError
 from .results import Assessment, Status
+from .review import (DecisionSet, ModeratedAssessment, diff_assessments, diff_files, load_decisions,
+                     moderate, read_results, to_frame)
 from .sources import load_submission, read_source, validate
 from .submission import Submission
 
 __all__ = [
-    "AssessError", "Assessment", "Catalogue", "EngineError", "InputError", "RuleError", "Status",
-    "Submission", "assess", "assess_file", "load_catalogue", "load_submission",
+    "AssessError", "Assessment", "Catalogue", "DecisionSet", "EngineError", "InputError",
+    "ModeratedAssessment", "RuleError", "Status", "Submission", "assess", "assess_file", "diff_assessments",
+    "diff_files", "load_catalogue", "load_decisions", "load_submission", "moderate", "read_results", "to_frame",
 ]
 __version__ = "0.1.0"
 
 
 def assess(submission: Submission | dict[str, Any], catalogue: Catalogue, *, edition: str | None = None,
-           source_sha256: str | None = None, source_file: str | None = None) -> Assessment:
+           source_sha256: str | None = None, source_file: str | None = None,
+           decisions: DecisionSet | str | Path | None = None) -> Assessment:
     """Assess one submission (a Submission or a plain dict, validated here).
 
-    `edition` defaults to the one in force on the submission's date.
+    `edition` defaults to the one in force on the submission's date. `decisions` (a reviewer's
+    decisions file, or one already loaded) gives the moderated assessment, the engine's beside it.
     """
     if not isinstance(submission, Submission):
         submission = Submission.model_validate(submission)
     chosen = edition or catalogue.edition_for(submission.footprint.submitted_on).id
-    return run(compile_edition(catalogue, chosen), submission, source_sha256=source_sha256,
-               source_file=source_file)
+    result = run(compile_edition(catalogue, chosen), submission, source_sha256=source_sha256,
+                 source_file=source_file)
+    if decisions is None:
+        return result
+    if not isinstance(decisions, DecisionSet):
+        decisions = load_decisions(decisions, catalogue)
+    return moderate(result, decisions, catalogue)
 
 
-def assess_file(path: str | Path, catalogue: Catalogue, *, edition: str | None = None) -> Assessment:
+def assess_file(path: str | Path, catalogue: Catalogue, *, edition: str | None = None,
+                decisions: DecisionSet | str | Path | None = None) -> Assessment:
     """Read, validate and assess one submission file; InputError names the file, field and line."""
     source = read_source(path)
     return assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
-                  source_file=source.file)
+                  source_file=source.file, decisions=decisions)

@@ -215,6 +215,7 @@ GAP_REPORT_DEFAULTS: dict[str, Any] = {
     "ratings": [],       # rating names, lowest first (catalogue_context)
     "sources": {},       # source id -> {title, url}
     "assumption_notes": {},  # rule id -> what the rule assumes
+    "since": None,       # the change since the previous submission (assess.review.diff.diff_assessments)
 }
 
 RENDERERS: dict[str, Callable[..., str]] = {

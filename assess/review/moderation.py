@@ -1,0 +1,382 @@
+"""A reviewer's decisions: read a decisions file, pin each decision to what it judged, and score
+the moderated verdict beside the engine's.
+
+A decisions file (YAML or JSON) holds a top-level `decisions:` list of records::
+
+    decisions:
+      - submission: LINCS            # the footprint code
+        criterion: LEAD-01
+        decision: met                # met | not_met | not_applicable
+        justification: The interim leader was confirmed by the partnership board on 12 July 2017.
+        reviewer: A. Reviewer
+        date: 2017-08-01
+        evidence: Board minutes, item 4   # optional
+        fingerprint: 3f2a9c01d4e5b6a7     # optional: pins the decision to the values it judged
+
+The engine's verdict is never changed: a moderated assessment carries both, scores the moderated
+one, and records every decision with its state:
+
+- `applied`: it differs from the engine and was applied;
+- `unpinned`: applied, but the file gives no fingerprint yet; the output prints the one to add;
+- `stale`: the submission's values read by the criterion's rule changed since the decision's
+  fingerprint was taken; not applied until a reviewer confirms it by recording the new fingerprint;
+- `redundant`: it agrees with the engine, so it changes nothing (reported so the file can be
+  tidied).
+
+The fingerprint is a short hash of the submitted values the criterion's rule reads (its fields,
+the whole of every list it counts, and the trajectory values it compares with), so a change
+anywhere else in the submission leaves the decision standing. Moderation never edits the
+submission.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..conditions import TRAJECTORY_PREFIX, Count, leaves
+from ..errors import InputError, did_you_mean
+from ..results import Assessment, CriterionResult, Status
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue, Rule
+    from ..submission import Submission
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DECISIONS = 5_000
+MIN_JUSTIFICATION_CHARS = 20
+MIN_JUSTIFICATION_WORDS = 4
+PLACEHOLDERS = {"n/a", "na", "tbc", "tbd", "todo", "see above", "as above", "agreed", "ok", "none", "-", "."}
+STATES = ("applied", "unpinned", "stale", "redundant")
+CREDIT = {Status.MET: 1.0, Status.NOT_MET: 0.0, Status.NOT_APPLICABLE: None}
+
+
+class Decision(BaseModel):
+    """One reviewer decision on one criterion of one submission."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    submission: str
+    criterion: str
+    decision: Literal["met", "not_met", "not_applicable"]
+    justification: str
+    reviewer: str
+    date: dt.date
+    evidence: str | None = None
+    fingerprint: str | None = None
+
+    @field_validator("submission", "criterion", "reviewer")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        if len(value) > 200:
+            raise ValueError("longer than 200 characters")
+        return value
+
+    @field_validator("justification")
+    @classmethod
+    def _substantive(cls, value: str) -> str:
+        words = value.split()
+        if value.casefold().strip(" .!") in PLACEHOLDERS or len(value) < MIN_JUSTIFICATION_CHARS \
+                or len(words) < MIN_JUSTIFICATION_WORDS:
+            raise ValueError(f"not substantive: say why, in at least {MIN_JUSTIFICATION_WORDS} words and "
+                             f"{MIN_JUSTIFICATION_CHARS} characters, so that anyone reading the report can "
+                             "follow the judgement")
+        if len(value) > 4000:
+            raise ValueError("longer than 4,000 characters; cite the evidence instead")
+        return value
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > 1000:
+            raise ValueError("longer than 1,000 characters")
+        return value or None
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.lower()
+        if len(value) != 16 or any(ch not in "0123456789abcdef" for ch in value):
+            raise ValueError("a fingerprint is 16 hexadecimal digits, as `assess fingerprint` prints it")
+        return value
+
+
+@dataclass(frozen=True)
+class DecisionSet:
+    """A checked decisions file: the decisions in file order, each with the line it starts on."""
+
+    file: str
+    sha256: str
+    decisions: tuple[Decision, ...]
+    lines: tuple[int | None, ...]
+
+    def for_code(self, code: str) -> list[tuple[Decision, int | None]]:
+        return [(d, line) for d, line in zip(self.decisions, self.lines) if d.submission == code]
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({d.submission for d in self.decisions})
+
+    def where(self, line: int | None) -> str:
+        return self.file + (f":{line}" if line else "")
+
+
+def _record_lines(text: str, file: str) -> list[int | None]:
+    """The line each record of `decisions:` starts on; refuses anchors and aliases, which would let
+    a small file expand into a huge one."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(file, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or getattr(node, "anchor", None):
+            raise InputError(file, "anchors and aliases (& and *) are not allowed in a decisions file",
+                             line=node.start_mark.line + 1)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "decisions" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
+    """Read and check a decisions file against the catalogue; every problem is reported at once
+    (file, line and field), and any problem refuses the whole file."""
+    file = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(file, f"cannot read the decisions file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(file, f"decisions file larger than {MAX_BYTES // (1024 * 1024)} MiB; split it by "
+                               "submission")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
+    is_json = Path(file).suffix.lower() == ".json"
+    lines: list[int | None] = []
+    try:
+        if is_json:
+            data = json.loads(text)
+        else:
+            lines = _record_lines(text, file)
+            data = yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise InputError(file, f"not valid {'JSON' if is_json else 'YAML'}: {exc}") from None
+    except RecursionError:
+        raise InputError(file, "nested too deeply to be a decisions file") from None
+    if not isinstance(data, dict) or set(data) != {"decisions"} or not isinstance(data["decisions"], list):
+        raise InputError(file, "a decisions file holds one top-level key, `decisions:`, with a list of records")
+    records = data["decisions"]
+    if len(records) > MAX_DECISIONS:
+        raise InputError(file, f"{len(records):,} decisions; at most {MAX_DECISIONS:,} in one file")
+    lines = (lines + [None] * len(records))[:len(records)]
+    problems: list[InputError] = []
+    decisions: list[Decision] = []
+    kept_lines: list[int | None] = []
+    first: dict[tuple[str, str], int | None] = {}
+    for index, (record, line) in enumerate(zip(records, lines)):
+        where = f"decisions[{index}]"
+        if not isinstance(record, dict):
+            problems.append(InputError(file, "each decision is a mapping of keys", path=where, line=line))
+            continue
+        try:
+            decision = Decision.model_validate(record)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = ".".join(str(p) for p in err["loc"])
+                message = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    message = f"unknown key '{loc}'.{did_you_mean(loc, Decision.model_fields)}"
+                elif err["type"] == "missing":
+                    message = "required" + (" (say why the engine's verdict is overruled)"
+                                            if loc == "justification" else "")
+                problems.append(InputError(file, message, path=f"{where}.{loc}", line=line))
+            continue
+        if decision.criterion not in catalogue.rules:
+            problems.append(InputError(file, f"unknown criterion '{decision.criterion}'."
+                                       f"{did_you_mean(decision.criterion, catalogue.rules)}",
+                                       path=f"{where}.criterion", line=line))
+            continue
+        key = (decision.submission, decision.criterion)
+        if key in first:
+            earlier = first[key]
+            problems.append(InputError(
+                file, f"a second decision on {decision.criterion} for {decision.submission}"
+                      f"{f' (the first is at line {earlier})' if earlier else ''}; keep one",
+                path=where, line=line))
+            continue
+        first[key] = line
+        decisions.append(decision)
+        kept_lines.append(line)
+    if problems:
+        raise InputError(file, "invalid decisions file", problems=problems)
+    return DecisionSet(file, hashlib.sha256(raw).hexdigest(), tuple(decisions), tuple(kept_lines))
+
+
+# --- fingerprints ----------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def read_values(rule: "Rule", submission: "Submission", catalogue: "Catalogue") -> dict[str, Any]:
+    """The submitted values `rule` reads, by field path: its fields, every list it counts (whole),
+    and the trajectory values for the submission's date."""
+    values: dict[str, Any] = {}
+    for node in (rule.when, rule.applies):
+        for leaf in leaves(node):
+            paths = [leaf.list_path] if isinstance(leaf, Count) else [leaf.label]
+            if leaf.ref_label:
+                paths.append(leaf.ref_label)
+            for path in paths:
+                if path.startswith(TRAJECTORY_PREFIX):
+                    values[path] = catalogue.trajectory_value(path[len(TRAJECTORY_PREFIX):],
+                                                              submission.footprint.submitted_on)
+                else:
+                    values[path] = _plain(attrgetter(path)(submission))
+    return values
+
+
+def fingerprint(rule: "Rule", submission: "Submission", catalogue: "Catalogue") -> str:
+    """16 hex digits of sha256 over the values `rule` reads (sorted by path, canonical JSON)."""
+    canonical = json.dumps(read_values(rule, submission, catalogue), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# --- the moderated verdict -------------------------------------------------------------------
+
+@dataclass
+class ModeratedAssessment(Assessment):
+    """The moderated verdict (scored) with the engine's verdict beside it and the audit trail."""
+
+    engine: Assessment | None = None
+    moderation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        assert self.engine is not None
+        engine = self.engine
+        data["engine"] = {"score": engine.score, "stage": engine.stage, "rating": engine.rating,
+                          "score_rating": engine.score_rating, "ics_readiness": engine.ics_readiness,
+                          "unmet_blocking": engine.unmet_blocking,
+                          "domains": [d.to_dict() for d in engine.domains]}
+        applied = {d["criterion"]: d for d in self.moderation["decisions"] if d["state"] in ("applied", "unpinned")}
+        for criterion in data["criteria"]:
+            decision = applied.get(criterion["id"])
+            if decision is not None:
+                criterion["engine_status"] = decision["engine_status"]
+                criterion["moderated"] = {k: decision[k] for k in
+                                          ("decision", "justification", "reviewer", "date", "evidence", "state")}
+                criterion["moderated"]["engine_explanation"] = [
+                    f.to_dict() for f in engine.criteria[criterion["id"]].failures]
+        data["moderation"] = self.moderation
+        return data
+
+
+def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalogue", *,
+             strict: bool = True) -> Assessment:
+    """The assessment with this submission's decisions applied and scored.
+
+    A decision on a criterion outside the assessment's edition is refused: with `strict` as an
+    InputError (nothing is scored), otherwise recorded under `moderation.problems` and left out.
+    With no decision for this submission, the assessment is returned unchanged.
+    """
+    from ..assessor import compile_edition
+
+    code = assessment.submission.footprint.code
+    mine = decisions.for_code(code)
+    if not mine:
+        return assessment
+    compiled = compile_edition(catalogue, assessment.edition)
+    criteria = dict(assessment.criteria)
+    records: list[dict[str, Any]] = []
+    problems: list[InputError] = []
+    for decision, line in mine:
+        engine_result = assessment.criteria.get(decision.criterion)
+        if engine_result is None:
+            problems.append(InputError(
+                decisions.file, f"{decision.criterion} is not a criterion of the {assessment.edition} edition "
+                                f"that {code} was assessed against", path="criterion", line=line))
+            continue
+        current = fingerprint(engine_result.rule, assessment.submission, catalogue)
+        wanted = Status(decision.decision)
+        if decision.fingerprint is not None and decision.fingerprint != current:
+            state = "stale"
+        elif wanted is engine_result.status:
+            state = "redundant"
+        else:
+            state = "applied" if decision.fingerprint is not None else "unpinned"
+        if state in ("applied", "unpinned"):
+            failures = engine_result.failures if wanted is Status.NOT_MET else ()
+            criteria[decision.criterion] = CriterionResult(engine_result.rule, wanted, CREDIT[wanted], failures)
+        records.append({
+            "submission": code, "criterion": decision.criterion, "title": engine_result.rule.title,
+            "severity": engine_result.rule.severity, "engine_status": engine_result.status.value,
+            "decision": decision.decision, "state": state, "justification": decision.justification,
+            "reviewer": decision.reviewer, "date": decision.date.isoformat(), "evidence": decision.evidence,
+            "fingerprint": decision.fingerprint, "current_fingerprint": current,
+            "line": line,
+        })
+    if problems and strict:
+        raise InputError(decisions.file, "decisions refused", problems=problems)
+    verdict = compiled.scorer.score(criteria)
+    counts = {state: sum(1 for r in records if r["state"] == state) for state in STATES}
+    moderation = {
+        "file": Path(decisions.file).name, "sha256": decisions.sha256, "decisions": records,
+        "overrides": counts["applied"] + counts["unpinned"], **{state: counts[state] for state in STATES},
+        "problems": [str(p) for p in problems],
+    }
+    base = {f.name: getattr(assessment, f.name) for f in fields(Assessment) if f.init}
+    base.update(criteria=criteria, domains=verdict.domains, score=verdict.score, stage=verdict.stage,
+                rating=verdict.rating, score_rating=verdict.score_rating, ics_readiness=verdict.ics_readiness,
+                unmet_blocking=verdict.unmet_blocking, caps_applied=verdict.caps_applied,
+                path_to_ics=verdict.path_to_ics, _sha=None)
+    return ModeratedAssessment(**base, engine=replace(assessment), moderation=moderation)
+
+
+def moderation_notes(data: dict[str, Any]) -> list[str]:
+    """Lines a terminal user must see about an assessment's moderation: stale decisions and
+    fingerprints to pin (from `to_dict()` data)."""
+    notes = []
+    for d in data.get("moderation", {}).get("decisions", []):
+        where = f"{d['submission']} {d['criterion']}"
+        if d["state"] == "unpinned":
+            notes.append(f"{where}: decision applied; pin it by adding `fingerprint: {d['current_fingerprint']}`")
+        elif d["state"] == "stale":
+            notes.append(f"{where}: decision NOT applied: the values it judged changed (fingerprint "
+                         f"{d['fingerprint']} -> {d['current_fingerprint']}); review it and set "
+                         f"`fingerprint: {d['current_fingerprint']}` to confirm")
+        elif d["state"] == "redundant":
+            notes.append(f"{where}: decision agrees with the engine ({d['decision']}): redundant")
+    return notes
