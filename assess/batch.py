@@ -46,6 +46,7 @@ class BatchSummary:
     files: int
     assessed: int
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. previous results from another catalogue
 
     @property
     def failed_files(self) -> list[str]:
@@ -123,18 +124,21 @@ def slim(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def score_one(task: tuple[str, str, str | None, str]) -> dict[str, Any]:
+def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
     """Read, validate and assess one file; spool the whole assessment as JSON to `spool_file` and
     return a slim summary of it (or the file's problems). Memory in the parent stays small."""
-    path, label, edition, spool_file = task
+    path, label, edition, spool_file = task[:4]
+    decisions = task[4] if len(task) > 4 else None  # a reviewer's decisions (assess.review.batchwork)
     assert _catalogue is not None, "worker catalogue not loaded"
     from . import assess
+    from .review.batchwork import moderate_in_worker
 
     try:
         source = read_source(path)
         submission = validate(source)
         assessment = assess(submission, _catalogue, edition=edition, source_sha256=source.sha256,
                             source_file=label)
+        assessment, refused = moderate_in_worker(assessment, decisions, _catalogue, label)
         data = assessment.to_dict()
         with open(spool_file, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
@@ -154,7 +158,7 @@ def score_one(task: tuple[str, str, str | None, str]) -> dict[str, Any]:
         trajectory = None
     facts = {"seven_day_coverage_pct": submission.seven_day.priority_standards_coverage_pct,
              "seven_day_trajectory_pct": trajectory}
-    return {"file": label, "assessment": slim(data), "facts": facts, "spool": spool_file}
+    return {"file": label, "assessment": slim(data), "facts": facts, "spool": spool_file, "errors": refused}
 
 
 # --- phase 2: render one submission's gap reports ----------------------------------------------
@@ -250,7 +254,7 @@ class _NoBar:
         pass
 
 
-def _crashed_scoring(task: tuple[str, str, str | None, str]) -> dict[str, Any]:
+def _crashed_scoring(task: tuple[Any, ...]) -> dict[str, Any]:
     return {"file": task[1], "errors": [_error(task[1], "internal error (please report it): the worker "
                                                         "process stopped while assessing this file")]}
 
@@ -263,11 +267,19 @@ def _crashed_rendering(task: tuple[str, str, dict[str, Any], dict[str, Any]]) ->
 # --- the batch ------------------------------------------------------------------------------------
 
 def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogue, edition: str | None = None,
-              jobs: int = 1, rules_dir: str | Path | None = None, progress: bool | None = None) -> BatchSummary:
+              jobs: int = 1, rules_dir: str | Path | None = None, progress: bool | None = None,
+              decisions: Any = None, previous: str | Path | None = None) -> BatchSummary:
     """Assess every submission file in `directory` and write the batch outputs into `out_dir`.
 
     `progress` shows progress bars on standard error; by default only when it is a terminal.
+    `decisions` (a reviewer's decisions file or DecisionSet) moderates the submissions it names;
+    `previous` (an earlier batch's results.json) adds the change since each footprint's last
+    submission (see assess.review.batchwork).
     """
+    from .review import batchwork
+
+    review = batchwork.prepare(catalogue, decisions, previous)
+    token = review.decisions if jobs <= 1 else batchwork.decisions_token(review.decisions)
     directory, out = Path(directory), Path(out_dir)
     files = discover(directory, out)
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
@@ -275,7 +287,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     out.mkdir(parents=True, exist_ok=True)
     spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
     try:
-        scored = runner.map(score_one, [(str(p), p.name, edition, str(spool / f"{i}.json"))
+        scored = runner.map(score_one, [(str(p), p.name, edition, str(spool / f"{i}.json"), token)
                                         for i, p in enumerate(files)], "Scoring", _crashed_scoring)
         _share_criteria(scored)
         errors = [row for result in scored for row in result.get("errors", [])]
@@ -283,19 +295,22 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
                          key=lambda r: (r["assessment"]["submission"]["code"], r["file"]))
         for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
             entry["stem"] = stem
+        errors.extend(batchwork.unknown_codes(review, [e["assessment"]["submission"]["code"] for e in entries]))
+        since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings])
         medians = dashboard.peer_medians(entries)
         shared = report.catalogue_context(catalogue)
         tasks = [(str(out), e["stem"], {"file": e["file"], "spool": e["spool"]},
-                  {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html"})
+                  {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
+                   "since": since.get(e["stem"])})
                  for e in entries]
         for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
             errors.extend(rows)
         errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
-        _write_batch_files(out, entries, errors, catalogue)
+        _write_batch_files(out, entries, errors, catalogue, review)
     finally:
         runner.close()
         shutil.rmtree(spool, ignore_errors=True)
-    return BatchSummary(out, len(files), len(entries), errors)
+    return BatchSummary(out, len(files), len(entries), errors, list(review.warnings))
 
 
 def _share_criteria(scored: list[dict[str, Any]]) -> None:
@@ -322,8 +337,11 @@ def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
 
 
 def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
-                       catalogue: Catalogue) -> None:
+                       catalogue: Catalogue, review: Any = None) -> None:
+    from .review import batchwork
     from .tables import write_tables
+
+    review = review or batchwork.ReviewInputs()
 
     domains = [{"id": d.id, "title": d.title} for d in catalogue.meta.domains]
     used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
@@ -332,8 +350,10 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     data = dashboard.dashboard(
         entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
         stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)
+    data["review"] = batchwork.dashboard_block(entries, review, errors)
+    extra = batchwork.league_extras(data["league"], entries, review)
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
-    write_tables(out, data["league"], shown, errors, stamp=stamp)
+    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra)
     report.write_atomic(out / "index.html", report.render_dashboard(data))
 
 

@@ -89,6 +89,10 @@ rules_option = click.option(
 output_option = click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically) instead of standard output.")
+decisions_option = click.option(
+    "--decisions", "decisions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="A reviewer's decisions file (YAML: a `decisions:` list); the moderated verdict is scored and "
+         "the engine's is shown beside it.")
 edition_option = click.option(
     "--edition", "-e", metavar="EDITION",
     help="Assessment framework to apply (see `assess rules --format text`); default: the one in "
@@ -135,17 +139,22 @@ def check(files: tuple[Path, ...]) -> None:
               default="text", show_default=True, help="text is a terminal summary; json is stable and "
               "byte-identical for the same input; markdown and html are the reviewer's gap report.")
 @rules_option
+@decisions_option
 @output_option
 @_report_errors
-def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, output: Path | None) -> None:
+def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, decisions_file: Path | None,
+          output: Path | None) -> None:
     """Assess one submission FILE (YAML or JSON)."""
     from . import assess
+    from .review import commands
 
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
+    decisions = commands.load_decisions_option(decisions_file, catalogue)
     source = read_source(file)
     assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
-                        source_file=str(file))
+                        source_file=str(file), decisions=decisions)
+    commands.report_moderation(assessment, decisions)
     _emit(report.render(assessment, fmt, **report.catalogue_context(catalogue)), output)
 
 
@@ -198,8 +207,13 @@ def init(path: Path | None, force: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes.")
 @rules_option
+@decisions_option
+@click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="OLD_RESULTS", help="An earlier batch's results.json: each footprint (matched by code) "
+              "is compared with its previous submission in the league, the dashboard and its gap report.")
 @_report_errors
-def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None) -> None:
+def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None,
+          decisions_file: Path | None, previous: Path | None) -> None:
     """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
     dashboard to --out.
 
@@ -220,9 +234,21 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
     summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition, jobs=jobs,
-                                     rules_dir=rules_dir)
+                                     rules_dir=rules_dir, decisions=decisions_file, previous=previous)
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for problem in batch_module.iter_problems(summary):
         click.echo(f"Error: {problem}", err=True)
     if summary.errors or sys.stderr.isatty():
         click.echo(summary.describe(), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
+
+
+def _add_review_commands() -> None:
+    from .review.commands import diff, fingerprint
+
+    main.add_command(diff)
+    main.add_command(fingerprint)
+
+
+_add_review_commands()

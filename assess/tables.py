@@ -16,8 +16,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def league_columns(domains: Sequence[dict[str, str]]) -> list[tuple[str, str]]:
-    """(csv column, spreadsheet heading) pairs, in order."""
+def league_columns(domains: Sequence[dict[str, str]], extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(csv column, spreadsheet heading) pairs, in order; `extra` ones (moderation and change since
+    the previous submission, from assess.review.batchwork) at the end."""
     return [
         ("rank", "Rank"), ("code", "Code"), ("name", "Name"), ("region", "Region"),
         ("population", "Population"), ("submitted_on", "Submitted on"), ("edition", "Edition"),
@@ -25,14 +26,16 @@ def league_columns(domains: Sequence[dict[str, str]]) -> list[tuple[str, str]]:
         ("ics_readiness", "ICS readiness"), ("score", "Overall score"),
         *[(f"score_{d['id']}", d["title"]) for d in domains],
         ("unmet_blocking", "Unmet blocking criteria"), ("file", "File"), ("report", "Gap report"),
+        *extra,
     ]
 
 
-def league_records(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+def league_records(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
+                   extra: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
     """The league rows flattened to one value per column (csv column names)."""
     out = []
     for row in rows:
-        record = {key: row.get(key) for key, _ in league_columns(domains)}
+        record = {key: row.get(key) for key, _ in league_columns(domains, extra)}
         record.update({f"score_{d['id']}": row["domains"].get(d["id"]) for d in domains})
         record["report"] = f"reports/{row['stem']}.html"
         out.append(record)
@@ -47,17 +50,19 @@ def defuse(value: Any) -> Any:
     return value
 
 
-def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]) -> str:
+def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
+               extra: Sequence[tuple[str, str]] = ()) -> str:
     """league.csv: one row per submission, machine-readable column names and values."""
     import pandas as pd
 
-    columns = [key for key, _ in league_columns(domains)]
-    records = [{k: defuse(v) for k, v in r.items()} for r in league_records(rows, domains)]
+    columns = [key for key, _ in league_columns(domains, extra)]
+    records = [{k: defuse(v) for k, v in r.items()} for r in league_records(rows, domains, extra)]
     frame = pd.DataFrame(records, columns=columns)
     return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"))
 
 
-def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str) -> bytes:
+def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str,
+                extra: Sequence[tuple[str, str]] = ()) -> bytes:
     """league.xlsx for reviewers: readable headings and labels, a frozen header row and a filter.
 
     `stamp` (an ISO date) is written as the workbook's created/modified time, so that the same
@@ -65,8 +70,8 @@ def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]
     """
     import pandas as pd
 
-    columns = league_columns(domains)
-    records = league_records(rows, domains)
+    columns = league_columns(domains, extra)
+    records = league_records(rows, domains, extra)
     for record in records:
         record["ics_readiness"] = READINESS.get(record["ics_readiness"], record["ics_readiness"])
         record["illustrative"] = "yes" if record["illustrative"] else "no"
@@ -116,8 +121,8 @@ def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
 
 
 def write_tables(out_dir: Any, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
-                 errors: Sequence[dict[str, Any]], *, stamp: str) -> None:
+                 errors: Sequence[dict[str, Any]], *, stamp: str, extra: Sequence[tuple[str, str]] = ()) -> None:
     """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically."""
-    write_atomic(out_dir / "league.csv", league_csv(rows, domains))
-    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp))
+    write_atomic(out_dir / "league.csv", league_csv(rows, domains, extra))
+    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra))
     write_atomic(out_dir / "errors.csv", errors_csv(errors))

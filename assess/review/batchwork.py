@@ -1,0 +1,253 @@
+"""The reviewer's workflow inside a batch: moderation of each submission (`--decisions`) and the
+change since each footprint's previous submission (`--previous OLD_RESULTS`).
+
+The batch calls in at three points: `moderate_in_worker` after scoring each file, `compare` once
+every file is scored (it adds `since_previous` to each assessment on disk and returns the context
+of each gap report), and `league_extras` / `dashboard_block` for the tables and the dashboard.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..errors import InputError
+from .diff import diff_assessments
+from .moderation import DecisionSet, load_decisions, moderate
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
+    from ..results import Assessment
+
+MAX_PREVIOUS_BYTES = 512 * 1024 * 1024
+CHANGE_COLUMNS = (
+    ("engine_score", "Engine score"), ("engine_rating", "Engine rating"), ("overrides", "Reviewer overrides"),
+    ("stale_decisions", "Stale decisions"), ("previous_submitted_on", "Previous submission"),
+    ("previous_rating", "Previous rating"), ("previous_score", "Previous score"),
+    ("score_change", "Score change"), ("rating_change", "Rating change"), ("newly_met", "Newly met"),
+    ("newly_unmet", "Newly not met"), ("change_note", "Change note"),
+)
+
+
+@dataclass
+class ReviewInputs:
+    """What a batch was given for review: decisions, previous results, and warnings for every output."""
+
+    decisions: DecisionSet | None = None
+    previous: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous_file: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return self.decisions is not None or self.previous_file is not None
+
+
+def load_previous(path: str | Path, catalogue: "Catalogue") -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """A previous batch's results.json, by footprint code (the latest submission of each code),
+    and the warnings it calls for (another catalogue version, repeated codes)."""
+    file = str(path)
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        raise InputError(file, f"cannot read the previous results: {exc.strerror or exc}") from None
+    if size > MAX_PREVIOUS_BYTES:
+        raise InputError(file, f"previous results larger than {MAX_PREVIOUS_BYTES // (1024 * 1024)} MiB")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(file, f"not a batch's results.json: {exc}") from None
+    if not isinstance(data, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("submission"), dict) and "code" in a["submission"]
+            and "criteria" in a for a in data):
+        raise InputError(file, "not a batch's results.json: expected a list of assessments, each with "
+                               "`submission.code` and `criteria`")
+    by_code: dict[str, dict[str, Any]] = {}
+    repeated: set[str] = set()
+    for a in data:
+        code = a["submission"]["code"]
+        if code in by_code:
+            repeated.add(code)
+            if a["submission"].get("submitted_on", "") <= by_code[code]["submission"].get("submitted_on", ""):
+                continue
+        by_code[code] = a
+    warnings = []
+    versions = sorted({a.get("catalogue_version", "?") for a in data})
+    if versions != [catalogue.version]:
+        warnings.append(f"the previous results ({Path(file).name}) were assessed with catalogue "
+                        f"{', '.join(versions)}, this batch with {catalogue.version}: part of each change "
+                        "may come from the rules, not the submissions")
+    if repeated:
+        warnings.append(f"the previous results hold more than one submission of {', '.join(sorted(repeated))}; "
+                        "the latest of each is compared")
+    return by_code, warnings
+
+
+def prepare(catalogue: "Catalogue", decisions: str | Path | DecisionSet | None,
+            previous: str | Path | None) -> ReviewInputs:
+    """Load and check the decisions file and the previous results before anything is scored."""
+    inputs = ReviewInputs()
+    if decisions is not None:
+        inputs.decisions = decisions if isinstance(decisions, DecisionSet) else load_decisions(decisions, catalogue)
+    if previous is not None:
+        inputs.previous, inputs.warnings = load_previous(previous, catalogue)
+        inputs.previous_file = Path(previous).name
+    return inputs
+
+
+_WORKER_DECISIONS: dict[tuple[str, str], DecisionSet] = {}
+
+
+def _decisions_in_worker(path: str, sha256: str, catalogue: "Catalogue") -> DecisionSet:
+    """The decisions file, loaded once per worker process and checked to be the one the batch read."""
+    loaded = _WORKER_DECISIONS.get((path, sha256))
+    if loaded is None:
+        loaded = load_decisions(path, catalogue)
+        if loaded.sha256 != sha256:
+            raise InputError(path, "the decisions file changed while the batch ran; run it again")
+        _WORKER_DECISIONS.clear()
+        _WORKER_DECISIONS[(path, sha256)] = loaded
+    return loaded
+
+
+def decisions_token(decisions: DecisionSet | None) -> tuple[str, str] | None:
+    """What a scoring task carries: the file and its checksum (each worker loads it once)."""
+    return None if decisions is None else (decisions.file, decisions.sha256)
+
+
+def moderate_in_worker(assessment: "Assessment", token: tuple[str, str] | DecisionSet | None,
+                       catalogue: "Catalogue", label: str) -> tuple["Assessment", list[dict[str, Any]]]:
+    """The moderated assessment and error rows for decisions refused for this submission (the
+    other decisions still apply)."""
+    if token is None:
+        return assessment, []
+    decisions = token if isinstance(token, DecisionSet) else _decisions_in_worker(token[0], token[1], catalogue)
+    moderated = moderate(assessment, decisions, catalogue, strict=False)
+    problems = getattr(moderated, "moderation", {}).get("problems", [])
+    rows = [{"file": Path(decisions.file).name, "line": None, "field": None,
+             "message": f"{p} (decision not applied; {label} was assessed without it)"} for p in problems]
+    return moderated, rows
+
+
+def unknown_codes(inputs: ReviewInputs, codes: Sequence[str]) -> list[dict[str, Any]]:
+    """Error rows for decisions on codes that are not in the batch (reported, not fatal)."""
+    if inputs.decisions is None:
+        return []
+    present = set(codes)
+    rows = []
+    for decision, line in zip(inputs.decisions.decisions, inputs.decisions.lines):
+        if decision.submission not in present:
+            rows.append({"file": Path(inputs.decisions.file).name, "line": line, "field": "submission",
+                         "message": f"a decision for '{decision.submission}' ({decision.criterion}), which is "
+                                    "not a submission assessed in this batch; not applied"})
+    return rows
+
+
+def compare(entries: list[dict[str, Any]], inputs: ReviewInputs, ratings: list[str]) -> dict[str, dict[str, Any]]:
+    """For each entry with a previous submission: the diff (for its gap report, by stem), also
+    recorded as `since_previous` in its assessment on disk and in its slim summary."""
+    out: dict[str, dict[str, Any]] = {}
+    if inputs.previous_file is None:
+        return out
+    for entry in entries:
+        code = entry["assessment"]["submission"]["code"]
+        old = inputs.previous.get(code)
+        if old is None:
+            continue
+        with open(entry["spool"], encoding="utf-8") as handle:
+            data = json.load(handle)
+        change = diff_assessments(old, data, old_file=inputs.previous_file, new_file=entry["file"],
+                                  ratings=ratings)
+        change["warnings"] = [*inputs.warnings, *change["warnings"]]
+        summary = since_summary(change)
+        data["since_previous"] = summary
+        with open(entry["spool"], "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
+        entry["assessment"]["since_previous"] = summary
+        out[entry["stem"]] = change
+    return out
+
+
+def since_summary(change: dict[str, Any]) -> dict[str, Any]:
+    """What results.json keeps of a change: before and after, deltas, criteria, warnings."""
+    o = change["old"]
+    return {
+        "previous_file": o["file"], "previous_submitted_on": o["submitted_on"], "previous_edition": o["edition"],
+        "previous_catalogue_version": o["catalogue_version"], "previous_score": o["score"],
+        "previous_rating": o["rating"], "previous_stage": o["stage"],
+        "previous_ics_readiness": o["ics_readiness"], "score_change": change["score_delta"],
+        "direction": change["direction"],
+        "newly_met": [c["id"] for c in change["criteria"]["newly_met"]],
+        "newly_unmet": [c["id"] for c in change["criteria"]["newly_unmet"]],
+        "not_in_both_editions": change["criteria"]["only_old"] + change["criteria"]["only_new"],
+        "domain_changes": {d["domain"]: d["delta"] for d in change["domains"] if d["delta"]},
+        "warnings": change["warnings"],
+    }
+
+
+def league_extras(rows: list[dict[str, Any]], entries: list[dict[str, Any]],
+                  inputs: ReviewInputs) -> list[tuple[str, str]]:
+    """Add the moderation and change columns to each league row; return the columns to append."""
+    if not inputs.active:
+        return []
+    by_stem = {e["stem"]: e["assessment"] for e in entries}
+    for row in rows:
+        a = by_stem[row["stem"]]
+        engine = a.get("engine") or a
+        moderation = a.get("moderation") or {}
+        since = a.get("since_previous")
+        row.update({"engine_score": engine["score"], "engine_rating": engine["rating"],
+                    "overrides": moderation.get("overrides", 0), "stale_decisions": moderation.get("stale", 0)})
+        if since:
+            row.update({
+                "previous_submitted_on": since["previous_submitted_on"], "previous_rating": since["previous_rating"],
+                "previous_score": since["previous_score"], "score_change": since["score_change"],
+                "rating_change": f"{since['previous_rating']} -> {a['rating']}"
+                if since["previous_rating"] != a["rating"] else "unchanged",
+                "newly_met": ", ".join(since["newly_met"]), "newly_unmet": ", ".join(since["newly_unmet"]),
+            })
+        elif inputs.previous_file is not None:
+            row["change_note"] = f"no previous submission in {inputs.previous_file}"
+        if inputs.warnings:
+            row["change_note"] = "; ".join(filter(None, [row.get("change_note"), *inputs.warnings]))
+    return list(CHANGE_COLUMNS)
+
+
+def dashboard_block(entries: list[dict[str, Any]], inputs: ReviewInputs,
+                    errors: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Who improved and who declined since the previous results, and the moderation tally."""
+    if not inputs.active:
+        return None
+    moved = []
+    moderated = []
+    for e in entries:
+        a = e["assessment"]
+        since = a.get("since_previous")
+        if since:
+            moved.append({"code": a["submission"]["code"], "name": a["submission"]["name"], "stem": e["stem"],
+                          "old_rating": since["previous_rating"], "new_rating": a["rating"],
+                          "old_score": since["previous_score"], "new_score": a["score"],
+                          "change": since["score_change"], "direction": since["direction"],
+                          "newly_met": len(since["newly_met"]), "newly_unmet": len(since["newly_unmet"])})
+        m = a.get("moderation")
+        if m:
+            moderated.append({"code": a["submission"]["code"], "name": a["submission"]["name"], "stem": e["stem"],
+                              "overrides": m["overrides"], "stale": m["stale"], "redundant": m["redundant"],
+                              "engine_score": a["engine"]["score"], "score": a["score"],
+                              "engine_rating": a["engine"]["rating"], "rating": a["rating"]})
+    key = lambda r: (-abs(r["change"]), r["code"])  # noqa: E731
+    return {
+        "previous_file": inputs.previous_file,
+        "decisions_file": None if inputs.decisions is None else Path(inputs.decisions.file).name,
+        "warnings": inputs.warnings,
+        "improved": sorted((r for r in moved if r["direction"] > 0), key=key),
+        "declined": sorted((r for r in moved if r["direction"] < 0), key=key),
+        "unchanged": sorted((r for r in moved if r["direction"] == 0), key=lambda r: r["code"]),
+        "new": sorted(e["assessment"]["submission"]["code"] for e in entries
+                      if "since_previous" not in e["assessment"]) if inputs.previous_file else [],
+        "moderated": moderated,
+        "decision_problems": [e for e in errors if inputs.decisions is not None
+                              and e["file"] == Path(inputs.decisions.file).name],
+    }

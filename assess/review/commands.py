@@ -1,0 +1,108 @@
+"""The reviewer's commands: `assess diff` and `assess fingerprint`, and the moderation messages of
+`assess score --decisions`. A thin layer over assess.review, like the rest of the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..cli import _catalogue, _emit, _report_errors, output_option, rules_option
+from .moderation import DecisionSet, load_decisions, moderation_notes
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
+    from ..results import Assessment
+
+
+def load_decisions_option(path: Path | None, catalogue: "Catalogue") -> DecisionSet | None:
+    return None if path is None else load_decisions(path, catalogue)
+
+
+def report_moderation(assessment: "Assessment", decisions: DecisionSet | None) -> None:
+    """On standard error: decisions to pin, stale or redundant ones, and those for other codes."""
+    if decisions is None:
+        return
+    code = assessment.submission.footprint.code
+    for note in moderation_notes(assessment.to_dict()):
+        click.echo(f"Note: {note}", err=True)
+    others = sorted({d.submission for d in decisions.decisions if d.submission != code})
+    if not decisions.for_code(code):
+        click.echo(f"Note: {decisions.file} holds no decision for {code}; the engine's verdict stands", err=True)
+    if others:
+        click.echo(f"Note: {decisions.file}: decisions for {', '.join(others[:10])}"
+                   f"{' and others' if len(others) > 10 else ''} are not for {code} and were not used", err=True)
+
+
+@click.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True)
+@click.option("--force", is_flag=True, help="Compare even when OLD and NEW are different footprints.")
+@click.option("--decisions", "decisions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Moderate both submissions with a reviewer's decisions file first.")
+@rules_option
+@output_option
+@_report_errors
+def diff(old: Path, new: Path, fmt: str, force: bool, decisions_file: Path | None, rules_dir: Path | None,
+         output: Path | None) -> None:
+    """Compare two submissions OLD and NEW of one footprint.
+
+    \b
+    Shows the rating, score, stage and ICS readiness before and after, each domain's change, the
+    criteria newly met and newly not met with the values that changed, evidence added, delivered
+    or dropped, every changed field, and the path to ICS before and after. Each file is assessed
+    against the edition of its own date; across editions, criteria that are not in both are
+    listed, never counted as change. Two different footprints are refused unless --force."""
+    from .diff import diff_files, render_diff
+
+    catalogue = _catalogue(rules_dir)
+    decisions = load_decisions_option(decisions_file, catalogue)
+    _emit(render_diff(diff_files(old, new, catalogue, force=force, decisions=decisions), fmt), output)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("criteria", nargs=-1)
+@click.option("--edition", "-e", metavar="EDITION", help="Edition to assess against (default: by date).")
+@click.option("--all", "every", is_flag=True, help="Every criterion, not only those the engine found not met.")
+@rules_option
+@output_option
+@_report_errors
+def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, every: bool, rules_dir: Path | None,
+                output: Path | None) -> None:
+    """Print decision records, with fingerprints, for FILE's CRITERIA (default: those not met).
+
+    \b
+    Paste the records into a decisions file and fill in the decision, the justification, the
+    reviewer and the date. The fingerprint pins each decision to the submitted values its
+    criterion reads: when they change, the decision is shown as stale and not applied until a
+    reviewer records the new fingerprint."""
+    import json
+
+    from .. import assess
+    from ..errors import InputError, did_you_mean
+    from ..sources import read_source, validate
+    from .moderation import fingerprint as fingerprint_of
+
+    catalogue = _catalogue(rules_dir)
+    submission = validate(read_source(file))
+    assessment = assess(submission, catalogue, edition=edition)
+    chosen = list(criteria) or [rid for rid, c in assessment.criteria.items()
+                                if every or c.status.value == "not_met"]
+    for rid in chosen:
+        if rid not in assessment.criteria:
+            known = assessment.criteria
+            raise InputError(str(file), f"'{rid}' is not a criterion of the {assessment.edition} edition."
+                                        f"{did_you_mean(rid, known)}")
+    code = json.dumps(submission.footprint.code, ensure_ascii=False)  # a JSON string is a YAML string
+    lines = [f"# Decisions for {code} ({file.name}): fill in decision, justification, reviewer and date.",
+             "decisions:"]
+    for rid in chosen:
+        result = assessment.criteria[rid]
+        lines += [f"  - submission: {code}", f"    criterion: {rid}",
+                  f"    decision:                # the engine found it {result.status.value}",
+                  "    justification:", "    reviewer:", "    date:               # YYYY-MM-DD",
+                  f"    fingerprint: {fingerprint_of(result.rule, submission, catalogue)}"]
+    _emit("\n".join(lines) + "\n", output)
