@@ -126,8 +126,8 @@ def moderate_in_worker(assessment: "Assessment", token: tuple[str, str] | Decisi
     decisions = token if isinstance(token, DecisionSet) else _decisions_in_worker(token[0], token[1], catalogue)
     moderated = moderate(assessment, decisions, catalogue, strict=False)
     problems = getattr(moderated, "moderation", {}).get("problems", [])
-    rows = [{"file": Path(decisions.file).name, "line": None, "field": None,
-             "message": f"{p} (decision not applied; {label} was assessed without it)"} for p in problems]
+    rows = [{"file": Path(decisions.file).name, "line": p["line"], "field": p["field"],
+             "message": f"{p['message']} (decision not applied; {label} was assessed without it)"} for p in problems]
     return moderated, rows
 
 

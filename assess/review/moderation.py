@@ -355,7 +355,7 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
     moderation = {
         "file": Path(decisions.file).name, "sha256": decisions.sha256, "decisions": records,
         "overrides": counts["applied"] + counts["unpinned"], **{state: counts[state] for state in STATES},
-        "problems": [str(p) for p in problems],
+        "problems": [{"line": p.line, "field": p.path, "message": p.problem} for p in problems],
     }
     base = {f.name: getattr(assessment, f.name) for f in fields(Assessment) if f.init}
     base.update(criteria=criteria, domains=verdict.domains, score=verdict.score, stage=verdict.stage,
