@@ -229,7 +229,11 @@ def test_batch_applies_decisions_and_reports_codes_not_in_the_batch(tmp_path):
     lincs_row = dict(zip(header, next(r for r in league if ",LINCS," in r).split(",")))
     assert lincs_row["overrides"] == "1" and float(lincs_row["engine_score"]) < float(lincs_row["score"])
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert {a["submission"]["code"]: "moderation" in a for a in results} == {"DORSET": False, "LINCS": True}
+    by_code = {a["submission"]["code"]: a for a in results}
+    assert by_code["LINCS"]["moderation"]["overrides"] == 1
+    dorset = by_code["DORSET"]["moderation"]  # its one decision was refused: on record, not applied
+    assert dorset["overrides"] == 0 and dorset["problems"][0]["line"] == 16
+    assert by_code["DORSET"]["score"] == by_code["DORSET"]["engine"]["score"]
     html = (tmp_path / "out" / "reports" / "LINCS.html").read_text()
     assert "Moderation" in html and "badge moderated" in html and GOOD_WHY in html
     assert "Reviewers&#39; decisions from decisions.yaml" in (tmp_path / "out" / "index.html").read_text()
