@@ -236,7 +236,7 @@ def test_batch_applies_decisions_and_reports_codes_not_in_the_batch(tmp_path):
     assert by_code["DORSET"]["score"] == by_code["DORSET"]["engine"]["score"]
     html = (tmp_path / "out" / "reports" / "LINCS.html").read_text()
     assert "Moderation" in html and "badge moderated" in html and GOOD_WHY in html
-    assert "Reviewers&#39; decisions from decisions.yaml" in (tmp_path / "out" / "index.html").read_text()
+    assert "Reviewers' decisions from decisions.yaml" in (tmp_path / "out" / "index.html").read_text()
 
 
 def test_batch_with_workers_moderates_the_same(tmp_path):
