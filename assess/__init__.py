@@ -11,8 +11,16 @@ from .assessor import compile_edition, run
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, EngineError, InputError, RuleError
 from .results import Assessment, Status
-from .review import (DecisionSet, ModeratedAssessment, diff_assessments, diff_files, load_decisions,
-                     moderate, read_results, to_frame)
+from .review import (
+    DecisionSet,
+    ModeratedAssessment,
+    diff_assessments,
+    diff_files,
+    load_decisions,
+    moderate,
+    read_results,
+    to_frame,
+)
 from .sources import load_submission, read_source, validate
 from .submission import Submission
 

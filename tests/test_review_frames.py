@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
 import assess
 from assess.cli import main
-
-from casekit import FIXTURES, catalogue
 
 FILES = ["dorset-thriving.yaml", "lincs-no-leader.yaml", "frimley-ics-ready.yaml"]
 

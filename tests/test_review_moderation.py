@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
 import assess
@@ -13,8 +14,6 @@ from assess import report
 from assess.cli import main
 from assess.errors import InputError
 from assess.review.moderation import MAX_DECISIONS, fingerprint, load_decisions, moderate
-
-from casekit import FIXTURES, catalogue
 
 LINCS = FIXTURES / "lincs-no-leader.yaml"
 EXAMPLE = FIXTURES / "review" / "decisions.yaml"
@@ -195,7 +194,8 @@ XSS = "<script>alert('x')</script> [click](javascript:alert(1)) **bold** | pipe 
 
 
 def test_hostile_justification_is_text_in_html_and_markdown(tmp_path):
-    path = write(tmp_path, decision(justification=XSS + " and four more words", evidence="<img src=x onerror=alert(1)>"))
+    path = write(tmp_path, decision(justification=XSS + " and four more words",
+                                    evidence="<img src=x onerror=alert(1)>"))
     moderated = assess.assess_file(LINCS, catalogue(), decisions=path)
     html = report.render(moderated, "html", **report.catalogue_context(catalogue()))
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html

@@ -7,13 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
 import assess
 from assess.cli import main
 from assess.review.diff import DiffError
-
-from casekit import FIXTURES, catalogue
 
 OLD = FIXTURES / "previous" / "dorset-2016-plan.yaml"
 NEW = FIXTURES / "dorset-thriving.yaml"

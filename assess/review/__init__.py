@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from .diff import DiffError, diff_assessments, diff_files
 from .frames import read_results, to_frame
-from .moderation import (Decision, DecisionSet, ModeratedAssessment, fingerprint, load_decisions,
-                         moderate)
+from .moderation import Decision, DecisionSet, ModeratedAssessment, fingerprint, load_decisions, moderate
 
 __all__ = [
     "Decision", "DecisionSet", "DiffError", "ModeratedAssessment", "diff_assessments", "diff_files",

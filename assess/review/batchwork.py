@@ -41,6 +41,7 @@ class ReviewInputs:
 
     @property
     def active(self) -> bool:
+        """Whether the batch was given anything to review with."""
         return self.decisions is not None or self.previous_file is not None
 
 

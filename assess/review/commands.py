@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def load_decisions_option(path: Path | None, catalogue: "Catalogue") -> DecisionSet | None:
+    """The decisions file given with --decisions, checked, or None."""
     return None if path is None else load_decisions(path, catalogue)
 
 

@@ -87,7 +87,8 @@ def evidence_changes(old: "Submission", new: "Submission") -> dict[str, list[dic
                 "old_status": previous.status if previous is not None else None,
                 "delivered_on": e.delivered_on.isoformat() if e.delivered_on else None}
 
-    delivered, progressed = [], []
+    delivered: list[dict[str, Any]] = []
+    progressed: list[dict[str, Any]] = []
     for ref in sorted(set(before) & set(after)):
         if before[ref].status != after[ref].status:
             (delivered if after[ref].status == "delivered" else progressed).append(row(after[ref], before[ref]))

@@ -122,13 +122,16 @@ class DecisionSet:
     lines: tuple[int | None, ...]
 
     def for_code(self, code: str) -> list[tuple[Decision, int | None]]:
+        """This submission's decisions, each with its line."""
         return [(d, line) for d, line in zip(self.decisions, self.lines) if d.submission == code]
 
     @property
     def codes(self) -> list[str]:
+        """The submission codes the file decides on."""
         return sorted({d.submission for d in self.decisions})
 
     def where(self, line: int | None) -> str:
+        """file:line, as messages name a place."""
         return self.file + (f":{line}" if line else "")
 
 
@@ -284,6 +287,7 @@ class ModeratedAssessment(Assessment):
     moderation: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The assessment's data plus `engine` (its verdict) and `moderation` (the audit trail)."""
         data = super().to_dict()
         assert self.engine is not None
         engine = self.engine
