@@ -353,7 +353,8 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     data["review"] = batchwork.dashboard_block(entries, review, errors)
     extra = batchwork.league_extras(data["league"], entries, review)
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
-    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra)
+    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra,
+                 sheets=batchwork.league_sheets(data["league"], review))
     report.write_atomic(out / "index.html", report.render_dashboard(data))
 
 

@@ -62,7 +62,7 @@ def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
 
 
 def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str,
-                extra: Sequence[tuple[str, str]] = ()) -> bytes:
+                extra: Sequence[tuple[str, str]] = (), sheets: Sequence[tuple[str, Any]] = ()) -> bytes:
     """league.xlsx for reviewers: readable headings and labels, a frozen header row and a filter.
 
     `stamp` (an ISO date) is written as the workbook's created/modified time, so that the same
@@ -86,6 +86,9 @@ def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]
                     cell.data_type = "s"
         sheet.freeze_panes = "C2"
         sheet.auto_filter.ref = sheet.dimensions
+        for name, extra_frame in sheets:  # (sheet name, DataFrame): e.g. the change since last time
+            extra_frame.apply(lambda column: column.map(defuse)).to_excel(writer, index=False, sheet_name=name)
+            writer.sheets[name].freeze_panes = "B2"
         for index, (key, heading) in enumerate(columns, 1):
             longest = max([len(heading)] + [len(str(r.get(key) or "")) for r in records])
             letter = sheet.cell(row=1, column=index).column_letter
@@ -121,8 +124,9 @@ def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
 
 
 def write_tables(out_dir: Any, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
-                 errors: Sequence[dict[str, Any]], *, stamp: str, extra: Sequence[tuple[str, str]] = ()) -> None:
+                 errors: Sequence[dict[str, Any]], *, stamp: str, extra: Sequence[tuple[str, str]] = (),
+                 sheets: Sequence[tuple[str, Any]] = ()) -> None:
     """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically."""
     write_atomic(out_dir / "league.csv", league_csv(rows, domains, extra))
-    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra))
+    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra, sheets=sheets))
     write_atomic(out_dir / "errors.csv", errors_csv(errors))

@@ -168,3 +168,21 @@ def test_previous_that_is_not_results_is_refused(tmp_path, text, message):
     result = run("batch", FIXTURES / "previous", "--out", tmp_path / "out", "--previous", bad)
     assert result.exit_code == 3 and message in result.stderr
     assert not (tmp_path / "out" / "results.json").exists()
+
+
+def test_league_workbook_has_change_and_moderation_sheets(tmp_path):
+    import pandas as pd
+
+    previous = _previous(tmp_path)
+    out = tmp_path / "out"
+    result = run("batch", FIXTURES, "--out", out, "--previous", previous,
+                 "--decisions", FIXTURES / "review" / "decisions.yaml")
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(out / "league.xlsx", sheet_name=None)
+    assert list(sheets) == ["League", "Change", "Moderation"]
+    change = sheets["Change"].set_index("Code")
+    assert change.loc["DORSET", "Previous rating"] == "Advanced" and change.loc["DORSET", "Score change"] > 0
+    moderation = sheets["Moderation"]
+    assert moderation[["Code", "Criterion", "State"]].values.tolist() == [
+        ["DORSET", "GOV-01", "redundant"], ["LINCS", "GOV-03", "applied"], ["LINCS", "DASH-02", "unpinned"]]
+    assert {"Reviewer overrides", "Engine score", "Score change"} <= set(sheets["League"].columns)

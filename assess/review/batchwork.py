@@ -199,6 +199,7 @@ def league_extras(rows: list[dict[str, Any]], entries: list[dict[str, Any]],
         engine = a.get("engine") or a
         moderation = a.get("moderation") or {}
         since = a.get("since_previous")
+        row["decisions"] = moderation.get("decisions", [])
         row.update({"engine_score": engine["score"], "engine_rating": engine["rating"],
                     "overrides": moderation.get("overrides", 0), "stale_decisions": moderation.get("stale", 0)})
         if since:
@@ -214,6 +215,34 @@ def league_extras(rows: list[dict[str, Any]], entries: list[dict[str, Any]],
         if inputs.warnings:
             row["change_note"] = "; ".join(filter(None, [row.get("change_note"), *inputs.warnings]))
     return list(CHANGE_COLUMNS)
+
+
+CHANGE_SHEET = (("code", "Code"), ("name", "Name"), ("previous_submitted_on", "Previous submission"),
+                ("submitted_on", "This submission"), ("previous_rating", "Previous rating"), ("rating", "Rating"),
+                ("previous_score", "Previous score"), ("score", "Overall score"), ("score_change", "Score change"),
+                ("newly_met", "Newly met"), ("newly_unmet", "Newly not met"), ("change_note", "Change note"))
+DECISION_SHEET = (("submission", "Code"), ("criterion", "Criterion"), ("title", "Title"),
+                  ("engine_status", "Engine"), ("decision", "Reviewer"), ("state", "State"),
+                  ("justification", "Justification"), ("reviewer", "Reviewed by"), ("date", "Date"),
+                  ("evidence", "Evidence"), ("current_fingerprint", "Fingerprint"))
+
+
+def league_sheets(rows: list[dict[str, Any]], inputs: ReviewInputs) -> list[tuple[str, Any]]:
+    """Extra sheets of league.xlsx: "Change" (one row per footprint, against the previous results)
+    and "Moderation" (one row per decision), each only when the batch was given them."""
+    import pandas as pd
+
+    sheets = []
+    if inputs.previous_file is not None:
+        frame = pd.DataFrame([{k: r.get(k) for k, _ in CHANGE_SHEET} for r in rows],
+                             columns=[k for k, _ in CHANGE_SHEET])
+        sheets.append(("Change", frame.rename(columns=dict(CHANGE_SHEET))))
+    if inputs.decisions is not None:
+        decisions = [d for r in rows for d in r.get("decisions", [])]
+        frame = pd.DataFrame([{k: d.get(k) for k, _ in DECISION_SHEET} for d in decisions],
+                             columns=[k for k, _ in DECISION_SHEET])
+        sheets.append(("Moderation", frame.rename(columns=dict(DECISION_SHEET))))
+    return sheets
 
 
 def dashboard_block(entries: list[dict[str, Any]], inputs: ReviewInputs,
