@@ -111,6 +111,7 @@ def main() -> None:
       assess check my-stp.yaml         validate it (file, field and line for every problem)
       assess score my-stp.yaml         rating, domain scores, gaps and the path to ICS
       assess batch submissions/ --out results/   a folder at once, with reports
+      assess diff old.yaml new.yaml    what changed between two submissions of one footprint
       assess rules --format markdown   the catalogue with sources and advice
     """
 
@@ -225,6 +226,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
       reports/CODE.html, .md  a gap report per submission, beside the batch medians
       index.html              the dashboard: league table, distributions, heatmap, national checks
       errors.csv              every file that could not be assessed, one row per problem
+
+    --decisions FILE applies a reviewer's decisions (see `assess fingerprint`); --previous
+    OLD_RESULTS compares each footprint with its submission in an earlier batch's results.json
+    (league change columns and sheet, who moved in the dashboard, a section in each gap report).
 
     A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
     could not be (listed in errors.csv and on standard error). The same input gives the same
