@@ -142,6 +142,7 @@ def test_score_json_carries_the_audit_trail():
     (decision(colour="red"), "unknown key 'colour'"),
     (decision(fingerprint="xyz"), "16 hexadecimal digits"),
     (decision(date="yesterday"), "decisions[0].date"),
+    (decision(justification="The board \x1b[2J cleared the screen, then agreed it."), "control character"),
 ])
 def test_bad_decisions_are_refused_with_file_line_and_field(tmp_path, record, message):
     path = write(tmp_path, record)

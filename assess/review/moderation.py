@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from pathlib import Path
@@ -55,6 +56,13 @@ MIN_JUSTIFICATION_CHARS = 20
 MIN_JUSTIFICATION_WORDS = 4
 PLACEHOLDERS = {"n/a", "na", "tbc", "tbd", "todo", "see above", "as above", "agreed", "ok", "none", "-", "."}
 STATES = ("applied", "unpinned", "stale", "redundant")
+
+
+def _control(ch: str) -> bool:
+    """A control character other than newline and tab: never part of a justification."""
+    return unicodedata.category(ch) == "Cc" and ch not in "\n\t"
+
+
 CREDIT = {Status.MET: 1.0, Status.NOT_MET: 0.0, Status.NOT_APPLICABLE: None}
 
 
@@ -71,6 +79,13 @@ class Decision(BaseModel):
     date: dt.date
     evidence: str | None = None
     fingerprint: str | None = None
+
+    @field_validator("submission", "criterion", "reviewer", "justification", "evidence")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and any(_control(ch) for ch in value):
+            raise ValueError("holds a control character (such as a terminal escape); plain text only")
+        return value
 
     @field_validator("submission", "criterion", "reviewer")
     @classmethod
