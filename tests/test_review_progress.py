@@ -186,3 +186,26 @@ def test_league_workbook_has_change_and_moderation_sheets(tmp_path):
     assert moderation[["Code", "Criterion", "State"]].values.tolist() == [
         ["DORSET", "GOV-01", "redundant"], ["LINCS", "GOV-03", "applied"], ["LINCS", "DASH-02", "unpinned"]]
     assert {"Reviewer overrides", "Engine score", "Score change"} <= set(sheets["League"].columns)
+
+
+def test_same_values_in_another_format_are_no_change(tmp_path):
+    import yaml
+
+    as_json = tmp_path / "dorset.json"
+    as_json.write_text(json.dumps(yaml.safe_load(NEW.read_text()), default=str))
+    result = run("diff", NEW, as_json)
+    assert result.exit_code == 0 and "No change: the two files hold the same submission" in result.stdout
+
+
+def test_previous_with_a_code_twice_compares_the_latest_and_says_so(tmp_path):
+    results = _previous(tmp_path)
+    data = json.loads(results.read_text())
+    older = json.loads(json.dumps(data[0]))
+    older["submission"]["submitted_on"] = "2016-01-01"
+    older["score"] = 1.0
+    results.write_text(json.dumps([older, *data]))
+    result, out = _batch_with_previous(tmp_path, results)
+    assert result.exit_code == 0
+    assert "more than one submission of DORSET; the latest of each is compared" in result.stderr
+    rows = {r["code"]: r for r in league(out)}
+    assert rows["DORSET"]["previous_submitted_on"] == "2016-10-21"
