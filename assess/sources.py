@@ -98,18 +98,25 @@ def read_source(path: str | Path) -> Source:
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         raise InputError(file, f"unsupported file type '{Path(path).suffix}' (use .yaml, .yml or .json)")
+    raw, text = read_bounded(path, MAX_BYTES, "a submission is much smaller")
+    return parse_text(text, file, fmt, hashlib.sha256(raw).hexdigest())
+
+
+def read_bounded(path: str | Path, limit: int, advice: str) -> tuple[bytes, str]:
+    """A file's bytes and UTF-8 text, never reading more than `limit` bytes; InputError naming the
+    file when it cannot be read, is larger (with `advice`) or is not UTF-8."""
+    file = str(path)
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(file, f"larger than {MAX_BYTES // (1024 * 1024)} MiB; a submission is much smaller")
+    if len(raw) > limit:
+        raise InputError(file, f"larger than {limit // (1024 * 1024)} MiB; {advice}")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
-    return parse_text(text, file, fmt, hashlib.sha256(raw).hexdigest())
 
 
 def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Source:

@@ -184,19 +184,10 @@ def _record_lines(text: str, file: str) -> list[int | None]:
 def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
     """Read and check a decisions file against the catalogue; every problem is reported at once
     (file, line and field), and any problem refuses the whole file."""
+    from ..sources import read_bounded
+
     file = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError(file, f"cannot read the decisions file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(file, f"decisions file larger than {MAX_BYTES // (1024 * 1024)} MiB; split it by "
-                               "submission")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
+    raw, text = read_bounded(path, MAX_BYTES, "split the decisions file by submission")
     is_json = Path(file).suffix.lower() == ".json"
     lines: list[int | None] = []
     try:
