@@ -8,7 +8,7 @@ from .conditions import Explainer, dnf_terms, nnf
 from .engine import Matcher
 from .errors import EngineError
 from .projection import Projector
-from .results import Assessment, CriterionResult, Status
+from .results import Assessment, CriterionResult, ReadinessMeaning, Status
 from .scoring import Scorer
 from .submission import Submission
 
@@ -29,6 +29,7 @@ class CompiledEdition:
     # results, which are immutable and the same for every submission, and the explainer of `when`)
     plan: list[tuple[Rule, str, str, CriterionResult, CriterionResult, Explainer]] = field(default_factory=list)
     edition_meta: Edition | None = None
+    readiness_meaning: ReadinessMeaning | None = None
 
     def __post_init__(self) -> None:
         if not self.plan:
@@ -37,6 +38,20 @@ class CompiledEdition:
                          for rule in self.rules]
         if self.edition_meta is None:
             self.edition_meta = self.catalogue.edition(self.edition)
+        if self.readiness_meaning is None:
+            self.readiness_meaning = readiness_meaning(self.edition_meta)
+
+
+def readiness_meaning(edition: Edition) -> ReadinessMeaning:
+    """The edition's readiness verdict in words, with its basis."""
+    r = edition.readiness
+    if r is None:
+        return ReadinessMeaning(None, {"not_applicable": "Not assessed in this period"},
+                                " ".join((edition.no_readiness or "").split()), None, False)
+    return ReadinessMeaning(r.label, {"ready": r.ready_label, "aspirant": r.aspirant_label,
+                                      "not_yet": r.not_yet_label},
+                            " ".join(r.basis.note.split()), f"{r.source.id}, {r.source.section}",
+                            r.basis.assumption)
 
 
 def compile_edition(catalogue: Catalogue, edition: str) -> CompiledEdition:
@@ -87,4 +102,5 @@ def run(compiled: CompiledEdition, submission: Submission, *, source_sha256: str
         score=verdict.score, stage=verdict.stage, rating=verdict.rating,
         score_rating=verdict.score_rating, ics_readiness=verdict.ics_readiness,
         unmet_blocking=verdict.unmet_blocking, caps_applied=verdict.caps_applied,
-        path_to_ics=verdict.path_to_ics, source_sha256=source_sha256, source_file=source_file)
+        path_to_ics=verdict.path_to_ics, source_sha256=source_sha256, source_file=source_file,
+        score_stage=verdict.score_stage, readiness_meaning=compiled.readiness_meaning)

@@ -5,6 +5,7 @@ file and the rule; nothing is ever skipped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -14,9 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .conditions import ConditionError, Needs, Node, Parser, dnf_terms, nnf
 from .errors import RuleError, did_you_mean
+from .lint import shared_fact_problems, weight_problems
 from .resources import bundled_dir
 
 RULE_ID = r"^[A-Z]{2,5}-\d{2,3}$"
+# Digest criteria carry a "D:" prefix so that they can never be read as rule ids (rule ICS-02 and
+# digest criterion D:ICS-02 are different things); the loader enforces both patterns.
+DIGEST_ID = r"^D:[A-Z0-9]+(-[A-Z0-9]+)*$"
 MAX_FIRINGS = 24  # per rule: durable_rules fires once per 'or' branch; a ruleset's stack holds 64
 Severity = Literal["blocking", "major", "minor"]
 SEVERITY_ORDER = {"blocking": 0, "major": 1, "minor": 2}
@@ -27,6 +32,48 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SourceCitation(_Strict):
+    id: str
+    section: str = Field(min_length=1)
+
+
+class Basis(_Strict):
+    """Where a part of the scoring model comes from: a cited source, this catalogue's assumption,
+    or both (a sourced idea with an assumed threshold). Shown in the catalogue and the method page."""
+
+    assumption: bool
+    note: str = Field(min_length=20)
+    source: SourceCitation | None = None
+
+    @model_validator(mode="after")
+    def _sourced_or_assumed(self) -> "Basis":
+        if not self.assumption and self.source is None:
+            raise ValueError("a basis that is not an assumption must cite a source")
+        return self
+
+
+class EditionReadiness(_Strict):
+    """The readiness verdict an edition gives, named for what it meant in its period.
+
+    `ready`: every blocking criterion of the edition met, the rating at least `min_rating` (if
+    set) and every domain in `dimensions` at least at stage `min_stage` (if set). `aspirant`: at
+    most `aspirant_max_unmet_blocking` blocking criteria unmet and the aspirant thresholds reached.
+    """
+
+    label: str = Field(min_length=5)
+    ready_label: str
+    aspirant_label: str
+    not_yet_label: str
+    source: SourceCitation
+    basis: Basis
+    min_rating: str | None = None
+    dimensions: list[str] = []
+    min_stage: str | None = None
+    aspirant_min_rating: str | None = None
+    aspirant_min_stage: str | None = None
+    aspirant_max_unmet_blocking: int = Field(ge=0)
+
+
 class Edition(_Strict):
     """An assessment framework, chosen by the submission's date unless named."""
 
@@ -35,6 +82,21 @@ class Edition(_Strict):
     framework: str
     valid_from: dt.date
     valid_until: dt.date | None = None
+    readiness: EditionReadiness | None = Field(
+        None, description="The edition's readiness verdict; none where the period had no such status.")
+    no_readiness: str | None = Field(
+        None, description="Why the edition gives no readiness verdict (required when readiness is absent).")
+    domain_weights: dict[str, float] = Field(
+        {}, description="Domain weights that differ in this edition from the catalogue-wide ones.")
+    domain_weights_basis: Basis | None = None
+
+    @model_validator(mode="after")
+    def _readiness_or_reason(self) -> "Edition":
+        if (self.readiness is None) == (self.no_readiness is None):
+            raise ValueError(f"edition {self.id}: give either readiness or no_readiness (one of them)")
+        if self.domain_weights and self.domain_weights_basis is None:
+            raise ValueError(f"edition {self.id}: domain_weights needs a domain_weights_basis")
+        return self
 
 
 class Domain(_Strict):
@@ -55,21 +117,30 @@ class Band(_Strict):
 
 
 class Cap(_Strict):
-    """An override applied after banding: unmet rules limit the rating, whatever the score."""
+    """An override applied after banding: unmet rules limit the rating, whatever the score.
+
+    `rules` count one each; `groups` (named, e.g. by digest criterion) count once when any of their
+    rules is unmet. A cap counts its members that are in the edition assessed.
+    """
 
     id: str
     title: str
-    rules: list[str] = Field(min_length=1)
+    rules: list[str] = []
+    groups: dict[str, list[str]] = {}
+    editions: list[str] = Field([], description="Editions the cap applies in (empty: all).")
     min_unmet: int = Field(1, ge=1)
     max_rating: str
+    basis: Basis
 
+    @model_validator(mode="after")
+    def _has_members(self) -> "Cap":
+        if not self.rules and not self.groups:
+            raise ValueError(f"cap {self.id}: give rules or groups")
+        return self
 
-class Readiness(_Strict):
-    """ICS readiness thresholds."""
-
-    ready_min_rating: str
-    aspirant_min_rating: str
-    aspirant_max_unmet_blocking: int = Field(ge=0)
+    def members(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(name, rule ids) for each counted member, rules first then groups."""
+        return [(r, (r,)) for r in self.rules] + [(name, tuple(ids)) for name, ids in self.groups.items()]
 
 
 class TrajectoryPoint(_Strict):
@@ -85,12 +156,16 @@ class SourceRef(_Strict):
 
 
 class ScoringModel(_Strict):
-    """Every threshold of the scoring, as data."""
+    """Every threshold of the scoring, as data, each with its basis (source or assumption)."""
 
+    aggregation: Basis
     stages: list[Band] = Field(min_length=2)
+    stages_basis: Basis
     ratings: list[Band] = Field(min_length=2)
-    readiness: Readiness
+    ratings_basis: Basis
     caps: list[Cap] = []
+    max_rule_share_pct: float = Field(gt=0, le=100, description=(
+        "No rule may carry more than this share of an edition's score when every criterion applies."))
 
     @model_validator(mode="after")
     def _bands_ascend(self) -> "ScoringModel":
@@ -99,14 +174,21 @@ class ScoringModel(_Strict):
             if mins[0] != 0 or mins != sorted(set(mins)):
                 raise ValueError(f"{name}: bands must start at 0 and strictly ascend")
         names = [b.name for b in self.ratings]
-        for rating in (self.readiness.ready_min_rating, self.readiness.aspirant_min_rating,
-                       *(c.max_rating for c in self.caps)):
+        for rating in (c.max_rating for c in self.caps):
             if rating not in names:
                 raise ValueError(f"unknown rating {rating!r}.{did_you_mean(rating, names)}")
         return self
 
     def rating_rank(self, name: str) -> int:
         return [b.name for b in self.ratings].index(name)
+
+
+class SharedFact(_Strict):
+    """A declared exception to "one fact, one rule per edition": why these rules read these facts."""
+
+    rules: list[str] = Field(min_length=2)
+    facts: list[str] = Field(min_length=1)
+    reason: str = Field(min_length=20)
 
 
 class CatalogueFile(_Strict):
@@ -119,19 +201,40 @@ class CatalogueFile(_Strict):
     sources: dict[str, SourceRef]
     digest_criteria: dict[str, str]
     not_encoded: dict[str, str] = {}
+    shared_facts: list[SharedFact] = []
 
     @model_validator(mode="after")
     def _not_encoded_known(self) -> "CatalogueFile":
+        for cid in self.digest_criteria:
+            if not re.match(DIGEST_ID, cid):
+                raise ValueError(f"digest_criteria: {cid!r} must start with 'D:' (e.g. 'D:PLAN-01') so that "
+                                 f"it cannot be mistaken for a rule id")
+        domains = {d.id for d in self.domains}
+        stages = [b.name for b in self.scoring.stages]
+        ratings = [b.name for b in self.scoring.ratings]
+        for ed in self.editions:
+            for dom in ed.domain_weights:
+                if dom not in domains:
+                    raise ValueError(f"edition {ed.id}: domain_weights names unknown domain {dom!r}")
+            r = ed.readiness
+            if r is None:
+                continue
+            for dom in r.dimensions:
+                if dom not in domains:
+                    raise ValueError(f"edition {ed.id}: readiness dimension {dom!r} is not a domain")
+            for stage in (r.min_stage, r.aspirant_min_stage):
+                if stage is not None and stage not in stages:
+                    raise ValueError(f"edition {ed.id}: unknown stage {stage!r}.{did_you_mean(stage, stages)}")
+            for rating in (r.min_rating, r.aspirant_min_rating):
+                if rating is not None and rating not in ratings:
+                    raise ValueError(f"edition {ed.id}: unknown rating {rating!r}.{did_you_mean(rating, ratings)}")
+            if r.dimensions and r.min_stage is None:
+                raise ValueError(f"edition {ed.id}: readiness dimensions need a min_stage")
         for cid in self.not_encoded:
             if cid not in self.digest_criteria:
                 raise ValueError(f"not_encoded: unknown digest criterion {cid!r}."
                                  f"{did_you_mean(cid, self.digest_criteria)}")
         return self
-
-
-class SourceCitation(_Strict):
-    id: str
-    section: str = Field(min_length=1)
 
 
 class RuleSpec(_Strict):
@@ -213,6 +316,10 @@ class Catalogue:
     def rules_for(self, edition_id: str) -> list[Rule]:
         return [r for r in self.rules.values() if edition_id in r.editions]
 
+    def domain_weight(self, domain_id: str, edition_id: str) -> float:
+        """The domain's weight in this edition (the edition may override the catalogue-wide one)."""
+        return self.edition(edition_id).domain_weights.get(domain_id, self.domain(domain_id).weight)
+
     def trajectory_value(self, name: str, day: dt.date) -> float | None:
         value = None
         for point in self.meta.trajectories[name]:
@@ -273,13 +380,45 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
                 if alias in rules or alias in aliases:
                     raise RuleError(str(path), f"alias {alias} is already in use", rule_id=rule.id)
                 aliases[alias] = rule.id
-    for cap in meta.scoring.caps:
-        for rule_id in cap.rules:
-            if rule_id not in rules:
-                raise RuleError(str(head), f"cap {cap.id} names unknown rule {rule_id}.{did_you_mean(rule_id, rules)}")
     if not rules:
         raise RuleError(str(root), "no rules found")
+    _check_model(meta, rules, str(head))
     return Catalogue(meta, dict(sorted(rules.items())), needs, root)
+
+
+def _check_model(meta: CatalogueFile, rules: dict[str, Rule], head: str) -> None:
+    """What the scoring model names must exist; every citation resolves; the lint passes."""
+    edition_ids = {e.id for e in meta.editions}
+    for cap in meta.scoring.caps:
+        for ed in cap.editions:
+            if ed not in edition_ids:
+                raise RuleError(head, f"cap {cap.id} names unknown edition {ed}.{did_you_mean(ed, edition_ids)}")
+        for _, ids in cap.members():
+            for rule_id in ids:
+                if rule_id not in rules:
+                    raise RuleError(head, f"cap {cap.id} names unknown rule {rule_id}.{did_you_mean(rule_id, rules)}")
+    citations = [cap.basis.source for cap in meta.scoring.caps]
+    citations += [meta.scoring.aggregation.source, meta.scoring.stages_basis.source,
+                  meta.scoring.ratings_basis.source]
+    for ed in meta.editions:
+        if ed.readiness is not None:
+            citations += [ed.readiness.source, ed.readiness.basis.source]
+        if ed.domain_weights_basis is not None:
+            citations.append(ed.domain_weights_basis.source)
+    for cite in citations:
+        if cite is not None and cite.id not in meta.sources:
+            raise RuleError(head, f"source '{cite.id}' is not in the source register.{did_you_mean(cite.id, meta.sources)}")
+    for decl in meta.shared_facts:
+        for rule_id in decl.rules:
+            if rule_id not in rules:
+                raise RuleError(head, f"shared_facts names unknown rule {rule_id}.{did_you_mean(rule_id, rules)}")
+    problems = []
+    for ed in meta.editions:
+        in_edition = [r for r in rules.values() if ed.id in r.editions]
+        problems += shared_fact_problems(in_edition, meta, ed.id)
+        problems += weight_problems(in_edition, meta, ed.id)
+    if problems:
+        raise RuleError(head, "the catalogue fails its lint: " + "; ".join(problems))
 
 
 def _load_rule(raw: Any, file: str, rule_id: str, parser: Parser, meta: CatalogueFile,

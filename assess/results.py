@@ -109,9 +109,26 @@ class CapApplied:
     title: str
     max_rating: str
     unmet: tuple[str, ...]
+    assumption: bool = True  # no published framework caps an STP rating: the catalogue's own rule
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.cap_id, "title": self.title, "max_rating": self.max_rating, "unmet": list(self.unmet)}
+        return {"id": self.cap_id, "title": self.title, "max_rating": self.max_rating, "unmet": list(self.unmet),
+                "assumption": self.assumption}
+
+
+@dataclass(frozen=True)
+class ReadinessMeaning:
+    """What the edition's readiness verdict is called and rests on (None: the edition gives none)."""
+
+    verdict: str | None  # e.g. "ACS candidacy (Next Steps, March 2017)"
+    labels: dict[str, str]  # value -> words a reviewer reads
+    note: str  # its basis (sourced and assumed parts), or why the edition gives no verdict
+    source: str | None
+    assumption: bool
+
+    def to_dict(self, value: str) -> dict[str, Any]:
+        return {"verdict": self.verdict, "label": self.labels.get(value, value), "note": self.note,
+                "source": self.source, "assumption": self.assumption}
 
 
 @dataclass
@@ -128,12 +145,14 @@ class Assessment:
     stage: str
     rating: str
     score_rating: str  # the rating the score alone gives, before caps
-    ics_readiness: str
+    ics_readiness: str  # ready | aspirant | not_yet, or not_applicable in an edition without a verdict
     unmet_blocking: list[str]
     caps_applied: list[CapApplied]
     path_to_ics: list[PathStep]
     source_sha256: str | None = None
     source_file: str | None = None
+    score_stage: str | None = None  # the stage the score alone gives (the stage never exceeds the rating)
+    readiness_meaning: ReadinessMeaning | None = None
     _sha: str | None = field(default=None, repr=False)
 
     @property
@@ -160,7 +179,9 @@ class Assessment:
             "stage": self.stage,
             "rating": self.rating,
             "score_rating": self.score_rating,
+            "score_stage": self.score_stage or self.stage,
             "ics_readiness": self.ics_readiness,
+            "readiness": self.readiness_meaning.to_dict(self.ics_readiness) if self.readiness_meaning else None,
             "unmet_blocking": self.unmet_blocking,
             "caps_applied": [c.to_dict() for c in self.caps_applied],
             "domains": [d.to_dict() for d in self.domains],

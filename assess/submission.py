@@ -188,6 +188,13 @@ class EngagementEvent(Section):
     summary: Text | None = None
 
 
+PlanElement = Literal["prevention", "self_care", "workforce", "digital", "new_care_models",
+                      "special_measures", "finance"]
+SystemPlanQuality = Literal["clinically_led", "locally_owned", "realistic_workforce", "financially_balanced",
+                            "reducing_inequalities", "prevention_focused", "local_authority_engagement",
+                            "innovation"]
+
+
 class Plan(Section):
     """Scope, footprint rationale, the three gaps and the delivery programme."""
 
@@ -226,6 +233,16 @@ class Plan(Section):
     route_to_ics: bool | None = Field(None, description="The plan shows how the STP becomes an ICS.")
     care_levels_defined: list[Literal["neighbourhood", "place", "system"]] = Field(
         default_factory=list, max_length=3)
+    elements_cross_referenced: list[PlanElement] = Field(
+        default_factory=list, max_length=7,
+        description="Elements of the plan that are cross-referenced to the others (coherence), e.g. the "
+                    "workforce the new care models need or the savings prevention is expected to make.")
+    system_plan_shows: list[SystemPlanQuality] = Field(
+        default_factory=list, max_length=8,
+        description="What the 2019/20-2023/24 system plan demonstrates, in the terms of the LTP "
+                    "implementation framework.")
+    ics_target_date: Day | None = Field(
+        None, description="The date by which the system plan says the STP will operate as an ICS.")
 
 
 class MustDo(Section):
