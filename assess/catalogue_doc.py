@@ -57,6 +57,9 @@ def render(catalogue: Catalogue, fmt: str, *, domain: str | None = None, edition
         "rules": rules,
         "traceability": traceability(catalogue) if domain is None and edition is None else [],
     }
+    if fmt == "markdown":
+        from .method import scoring_context
+        data["model"] = scoring_context(catalogue)
     if fmt == "json":
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     name = {"text": "catalogue.txt.j2", "markdown": "catalogue.md.j2"}[fmt]

@@ -179,6 +179,18 @@ def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | N
 
 
 @main.command()
+@rules_option
+@output_option
+@_report_errors
+def method(rules_dir: Path | None, output: Path | None) -> None:
+    """The method and assumptions page (Markdown): what each edition assesses, how scores become
+    ratings, caps and readiness, and which parts are sourced and which are assumptions."""
+    from .method import render_method
+
+    _emit(render_method(_catalogue(rules_dir)), output)
+
+
+@main.command()
 @output_option
 def schema(output: Path | None) -> None:
     """Print the submission JSON Schema."""

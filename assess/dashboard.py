@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 OVERALL = "overall"
-READINESS_LEVELS = ("ready", "aspirant", "not_yet")
+READINESS_LEVELS = ("ready", "aspirant", "not_yet", "not_applicable")  # the last: editions without a verdict
 SEVEN_DAY = "seven_day_priority_coverage"
 STATUS_ORDER = ("met", "not_met", "not_applicable")
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
 
 FORMATS = ("text", "json", "markdown", "html")
-READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet": "Not yet ready"}
+READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet": "Not yet ready",
+             "not_applicable": "Not assessed in this period"}
 SEVERITIES = ("blocking", "major", "minor")
 
 

@@ -74,9 +74,10 @@ def test_path_takes_blocking_first_then_largest_gain_and_stops_when_ready():
 def test_path_prefers_the_rule_that_lifts_a_binding_cap():
     from dataclasses import replace
 
-    from assess.catalogue import Cap
+    from assess.catalogue import Basis, Cap
     scoring = CATALOGUE.scoring.model_copy(update={"caps": [
-        Cap(id="CAP-PREV", title="t", rules=["PREV-02"], max_rating="Making progress")]})
+        Cap(id="CAP-PREV", title="t", rules=["PREV-02"], max_rating="Making progress",
+            basis=Basis(assumption=True, note="a cap for the test to bind"))]})
     catalogue = replace(CATALOGUE, meta=CATALOGUE.meta.model_copy(update={"scoring": scoring}), _compiled={})
     scorer = Scorer(catalogue, "2016-plan")
     criteria = {rid: CriterionResult(rule, NOT_MET if rid in ("PREV-02", "FIN-02") else MET,
@@ -104,3 +105,63 @@ def test_engine_to_verdict_end_to_end():
 def test_rating_bands(score, expected):
     from assess.scoring import band
     assert band(CATALOGUE.scoring.ratings, score) == expected
+
+
+def _scorer_with(edition: str = "2016-plan", caps=None, readiness_update=None) -> Scorer:
+    """The test catalogue with other caps or another readiness verdict for the first edition."""
+    from dataclasses import replace
+    meta = CATALOGUE.meta
+    if caps is not None:
+        meta = meta.model_copy(update={"scoring": meta.scoring.model_copy(update={"caps": caps})})
+    if readiness_update is not None:
+        first = meta.editions[0]
+        edited = first.model_copy(update={"readiness": first.readiness.model_copy(update=readiness_update)})
+        meta = meta.model_copy(update={"editions": [edited, *meta.editions[1:]]})
+    return Scorer(replace(CATALOGUE, meta=meta, _compiled={}), edition)
+
+
+def _criteria(**statuses):
+    return {rid: CriterionResult(rule, statuses.get(rid.replace("-", "_"), MET),
+                                 0.0 if statuses.get(rid.replace("-", "_"), MET) is NOT_MET else 1.0)
+            for rid, rule in CATALOGUE.rules.items()}
+
+
+def test_an_edition_without_a_verdict_says_not_applicable_and_paths_to_the_top_rating():
+    scorer = Scorer(CATALOGUE, "2017-partnership")
+    v = scorer.score(_criteria(FIN_01=NOT_MET, PREV_02=NOT_MET))
+    assert v.ics_readiness == "not_applicable"
+    assert v.path_to_ics and v.path_to_ics[-1].projected_rating == "Outstanding"
+    assert {s.projected_readiness for s in v.path_to_ics} == {"not_applicable"}
+    assert scorer.score(_criteria()).path_to_ics == []
+
+
+def test_the_stage_never_reads_higher_than_the_capped_rating():
+    v = verdict(PREV_01=NOT_MET)  # (75 + 3 * 100) / 4 = 93.8: Thriving and Outstanding, no cap
+    assert (v.score, v.score_stage, v.stage, v.rating) == (93.8, "Thriving", "Thriving", "Outstanding")
+    capped = _scorer_with(caps=[_cap("CAP-P", ["PREV-01"], "Making progress")]).score(_criteria(PREV_01=NOT_MET))
+    assert capped.rating == "Making progress" and capped.score_stage == "Thriving"
+    assert capped.stage == "Maturing"  # the top of Making progress (below 62.5) is Maturing
+
+
+def _cap(cap_id, rules, max_rating, groups=None, min_unmet=1):
+    from assess.catalogue import Basis, Cap
+    return Cap(id=cap_id, title="t", rules=rules, groups=groups or {}, max_rating=max_rating, min_unmet=min_unmet,
+               basis=Basis(assumption=True, note="a cap for the test to bind"))
+
+
+def test_a_group_counts_once_however_many_of_its_rules_are_unmet():
+    cap = _cap("CAP-G", [], "Making progress", groups={"P": ["PREV-01", "PREV-02"], "F": ["FIN-02"]}, min_unmet=2)
+    scorer = _scorer_with(caps=[cap])
+    assert scorer.score(_criteria(PREV_01=NOT_MET, PREV_02=NOT_MET)).caps_applied == []
+    bound = scorer.score(_criteria(PREV_01=NOT_MET, FIN_02=NOT_MET)).caps_applied
+    assert [(c.cap_id, c.unmet) for c in bound] == [("CAP-G", ("FIN-02", "PREV-01"))]
+
+
+def test_readiness_dimensions_must_each_reach_the_stage():
+    scorer = _scorer_with(readiness_update={"dimensions": ["prevention"], "min_stage": "Maturing",
+                                            "aspirant_min_stage": "Developing", "min_rating": None})
+    assert scorer.score(_criteria()).ics_readiness == "ready"
+    # PREV-02 (weight 3 of 4) unmet: prevention scores 25, Emerging; rating stays high enough
+    v = scorer.score(_criteria(PREV_02=NOT_MET))
+    assert v.unmet_blocking == [] and v.ics_readiness == "not_yet"
+    assert v.path_to_ics[-1].rule_id == "PREV-02" and v.path_to_ics[-1].projected_readiness == "ready"
