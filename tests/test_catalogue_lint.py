@@ -54,9 +54,11 @@ def test_scoring_is_consistent_at_the_extremes(edition):
         assert none_met.path_to_ics[-1].projected_readiness == "ready"
 
 
-def test_an_empty_submission_is_not_ready():
-    a = assess(build(), catalogue())
-    assert a.ics_readiness == "not_yet" and a.rating == "Needs most improvement"
+@pytest.mark.parametrize("edition,readiness", [("2016-plan", "not_applicable"), ("2017-partnership", "not_yet"),
+                                               ("2019-ics", "not_yet")])
+def test_an_empty_submission_is_not_ready(edition, readiness):
+    a = assess(build(), catalogue(), edition=edition)
+    assert a.ics_readiness == readiness and a.rating == "Needs most improvement"
 
 
 def _needs_reference():

@@ -28,7 +28,7 @@ def test_help_teaches_commands_and_exit_codes():
         assert word in result.output
 
 
-@pytest.mark.parametrize("fmt,marker", [("text", "ICS readiness"), ("markdown", "#"), ("json", '"criteria"')])
+@pytest.mark.parametrize("fmt,marker", [("text", "Readiness"), ("markdown", "#"), ("json", '"criteria"')])
 def test_score_formats(fmt, marker):
     result = run("score", FIXTURE, "--format", fmt)
     assert result.exit_code == ExitCode.OK, result.output

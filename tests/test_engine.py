@@ -97,13 +97,13 @@ def test_thousands_of_mixed_submissions_in_one_process_with_flat_memory(monkeypa
     pool = [random_submission(cat, rng, near) for _ in range(300)]
     pool += [random_submission(cat, rng, near).model_copy(update={"organisations": [], "evidence": []})
              for _ in range(50)]  # submissions that match nothing in some rulesets
-    ratings = set()
+    scores = set()
 
     def run(count):
         for i in range(count):
             sub = pool[i % len(pool)]
             a = assess(sub, cat, edition=EDITIONS[i % 3])
-            ratings.add(a.rating)
+            scores.add(a.score)
 
     run(1000)  # warm up: compile every edition, fill caches
     gc.collect()
@@ -111,6 +111,6 @@ def test_thousands_of_mixed_submissions_in_one_process_with_flat_memory(monkeypa
     run(5000)
     gc.collect()
     growth = _rss_mb() - before
-    assert len(ratings) >= 2
+    assert len(scores) >= 20  # the pool is varied, not one answer repeated
     assert codes[1] > 0, "no submission matched nothing in a ruleset: the hazardous path went untested"
     assert growth < 8, f"resident memory grew {growth:.1f} MB over 5,000 assessments"

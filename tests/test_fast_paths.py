@@ -6,7 +6,7 @@ import yaml
 from casekit import FIXTURES, ROOT, catalogue, mixed_submissions
 
 from assess.assessor import compile_edition, run
-from assess.catalogue import Cap, Catalogue, ScoringModel
+from assess.catalogue import Basis, Cap, Catalogue, ScoringModel
 from assess.conditions import Explainer, explain, holds
 from assess.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
 from assess.scoring import Verdict, band
@@ -28,7 +28,7 @@ def test_explainer_equals_explain_on_every_rule():
 
 
 class ReferenceScorer:
-    """The scorer as first written (before it was prepared per catalogue): the reference."""
+    """The scorer written plainly (names, not prepared ranks and sets): the reference."""
 
     def __init__(self, catalogue: Catalogue, edition: str) -> None:
         self.model: ScoringModel = catalogue.scoring
@@ -36,24 +36,42 @@ class ReferenceScorer:
         in_edition = {r.id for r in rules}
         self.domains = [d for d in catalogue.meta.domains if any(r.domain == d.id for r in rules)]
         self._domain_index = {d.id: i for i, d in enumerate(self.domains)}
-        self._caps: list[tuple[Cap, list[str]]] = [
-            (c, [r for r in c.rules if r in in_edition]) for c in self.model.caps]
+        self._weights = [catalogue.domain_weight(d.id, edition) for d in self.domains]
+        self._caps: list[tuple[Cap, list[set[str]]]] = [
+            (c, [m for m in (set(ids) & in_edition for _, ids in c.members()) if m])
+            for c in self.model.caps if not c.editions or edition in c.editions]
         self._ratings = [b.name for b in self.model.ratings]
-        self._ready_rank = self._ratings.index(self.model.readiness.ready_min_rating)
-        self._aspirant_rank = self._ratings.index(self.model.readiness.aspirant_min_rating)
+        self._stages = [b.name for b in self.model.stages]
+        self.readiness = catalogue.edition(edition).readiness
 
-    def _readiness(self, rating: str, unmet_blocking: int) -> str:
-        rank = self._ratings.index(rating)
-        if unmet_blocking == 0 and rank >= self._ready_rank:
+    def _readiness(self, rating: str, unmet_blocking: int, dims: list[str | None]) -> str:
+        r = self.readiness
+        if r is None:
+            return "not_applicable"
+
+        def at_least(names: list[str], value: str | None, floor: str | None) -> bool:
+            return floor is None or (value is not None and names.index(value) >= names.index(floor))
+
+        if (unmet_blocking == 0 and at_least(self._ratings, rating, r.min_rating)
+                and all(at_least(self._stages, d, r.min_stage) for d in dims)):
             return "ready"
-        if rank >= self._aspirant_rank and unmet_blocking <= self.model.readiness.aspirant_max_unmet_blocking:
+        if (unmet_blocking <= r.aspirant_max_unmet_blocking and at_least(self._ratings, rating, r.aspirant_min_rating)
+                and all(at_least(self._stages, d, r.aspirant_min_stage) for d in dims)):
             return "aspirant"
         return "not_yet"
 
-    def _capped(self, score_rating: str, cap_unmet: list[int]) -> str:
+    def _dims(self, num: list[float], den: list[float]) -> list[str | None]:
+        out: list[str | None] = []
+        for dom in (self.readiness.dimensions if self.readiness else []):
+            if dom in self._domain_index:
+                i = self._domain_index[dom]
+                out.append(band(self.model.stages, round(100.0 * num[i] / den[i], 1)) if den[i] else None)
+        return out
+
+    def _capped(self, score_rating: str, unmet: set[str]) -> str:
         rank = self._ratings.index(score_rating)
-        for (cap, _), unmet in zip(self._caps, cap_unmet):
-            if unmet >= cap.min_unmet:
+        for cap, members in self._caps:
+            if sum(1 for m in members if m & unmet) >= cap.min_unmet:
                 rank = min(rank, self._ratings.index(cap.max_rating))
         return self._ratings[rank]
 
@@ -70,7 +88,7 @@ class ReferenceScorer:
             den[i] += weight
             num[i] += weight * (result.credit or 0.0)
             counts[i][0 if result.status is Status.MET else 1] += 1
-        weights = [d.weight for d in self.domains]
+        weights = self._weights
         total_weight = sum(w for w, dn in zip(weights, den) if dn > 0)
         domain_scores = [100.0 * a / b if b else None for a, b in zip(num, den)]
         raw = sum(w * s for w, s in zip(weights, domain_scores) if s is not None)
@@ -83,18 +101,21 @@ class ReferenceScorer:
             for i, (d, s) in enumerate(zip(self.domains, domain_scores))
         ]
         unmet = {rid for rid, r in criteria.items() if r.status is Status.NOT_MET}
-        cap_unmet = [sum(1 for r in rules if r in unmet) for _, rules in self._caps]
         score_rating = band(self.model.ratings, score)
-        rating = self._capped(score_rating, cap_unmet)
+        rating = self._capped(score_rating, unmet)
+        rank = self._ratings.index(rating)
+        ceiling = (self._stages[-1] if rank == len(self._ratings) - 1
+                   else band(stages, self.model.ratings[rank + 1].min_score - 0.1))
+        score_stage = band(stages, score)
+        stage = min(score_stage, ceiling, key=self._stages.index)
         unmet_blocking = sorted(r for r in unmet if criteria[r].rule.spec.severity == "blocking")
         caps_applied = [
-            CapApplied(cap.id, cap.title, cap.max_rating, tuple(r for r in rules if r in unmet))
-            for (cap, rules), count in zip(self._caps, cap_unmet) if count >= cap.min_unmet
+            CapApplied(cap.id, cap.title, cap.max_rating, tuple(sorted({r for m in members for r in m if r in unmet})),
+                       cap.basis.assumption)
+            for cap, members in self._caps if sum(1 for m in members if m & unmet) >= cap.min_unmet
         ]
-        readiness = self._readiness(rating, len(unmet_blocking))
+        readiness = self._readiness(rating, len(unmet_blocking), self._dims(num, den))
 
-        # Path to ICS: blocking criteria first, then those that lift a binding cap, then the rest;
-        # each group by the score it adds. Each step shows where the submission would then stand.
         def gain(rule_id: str) -> float:
             spec = criteria[rule_id].rule.spec
             i = self._domain_index[spec.domain]
@@ -104,23 +125,23 @@ class ReferenceScorer:
         order = sorted(unmet, key=lambda r: (criteria[r].rule.spec.severity != "blocking",
                                              r not in binding, -gain(r), r))
         path: list[PathStep] = []
-        running, blocking_left, caps_left = overall, len(unmet_blocking), list(cap_unmet)
-        state = readiness
+        running, blocking_left, left, num_left = overall, len(unmet_blocking), set(unmet), list(num)
+        state, step_rating = readiness, rating
         for rule_id in order:
-            if state == "ready":
+            if state == "ready" or (state == "not_applicable" and step_rating == self._ratings[-1]):
                 break
             spec = criteria[rule_id].rule.spec
             step_gain = gain(rule_id)
             running += step_gain
+            num_left[self._domain_index[spec.domain]] += spec.weight
             blocking_left -= spec.severity == "blocking"
-            for k, (_, rules) in enumerate(self._caps):
-                caps_left[k] -= rule_id in rules
+            left.discard(rule_id)
             projected = min(round(running, 1), 100.0)
-            step_rating = self._capped(band(self.model.ratings, projected), caps_left)
-            state = self._readiness(step_rating, blocking_left)
+            step_rating = self._capped(band(self.model.ratings, projected), left)
+            state = self._readiness(step_rating, blocking_left, self._dims(num_left, den))
             path.append(PathStep(rule_id, spec.title, spec.severity, round(step_gain, 1), projected,
                                  step_rating, state))
-        return Verdict(domains, score, band(stages, score), rating, score_rating, readiness,
+        return Verdict(domains, score, stage, rating, score_rating, score_stage, readiness,
                        unmet_blocking, caps_applied, path)
 
 
@@ -140,8 +161,12 @@ def test_scorer_equals_the_reference_with_caps_and_every_status():
     cat = catalogue()
     edition = cat.meta.editions[-1].id
     rules = cat.rules_for(edition)
+    basis = Basis(assumption=True, note="caps made up to reach every branch")
     caps = [Cap(id=f"CAP-{i}", title="t", rules=[r.id for r in rules[i::7]], min_unmet=1 + i % 2,
-                max_rating=cat.scoring.ratings[i % 3].name) for i in range(3)]
+                max_rating=cat.scoring.ratings[i % 3].name, basis=basis) for i in range(3)]
+    caps.append(Cap(id="CAP-G", title="g", groups={"a": [r.id for r in rules[::5]], "b": [r.id for r in rules[1::5]],
+                                                     "c": [r.id for r in rules[2::5]]},
+                    min_unmet=2, max_rating=cat.scoring.ratings[1].name, basis=basis))
     scoring: ScoringModel = cat.scoring.model_copy(update={"caps": caps})
     other = Catalogue(cat.meta.model_copy(update={"scoring": scoring}), cat.rules, cat.needs, cat.directory)
     from assess.scoring import Scorer

@@ -1,0 +1,128 @@
+"""Each edition's readiness verdict, named for its period: none in 2016, ACS candidacy in 2017, ICS
+readiness from the maturity matrix in 2019-21. Met and not-met cases through the real engine."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assess import assess, load_submission
+from assess.cli import main
+
+from casekit import FIXTURES, catalogue
+
+ALL_FIXTURES = sorted(FIXTURES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=[f.stem for f in ALL_FIXTURES])
+def test_no_fixture_gets_an_ics_verdict_in_the_2016_edition(fixture):
+    runner = CliRunner()
+    data = json.loads(runner.invoke(main, ["score", str(fixture), "--edition", "2016-plan", "-f", "json"]).output)
+    assert data["ics_readiness"] == "not_applicable"
+    assert data["readiness"]["verdict"] is None and data["readiness"]["label"] == "Not assessed in this period"
+    assert {s["projected_readiness"] for s in data["path_to_ics"]} <= {"not_applicable"}
+    for fmt in ("text", "markdown", "html"):
+        out = runner.invoke(main, ["score", str(fixture), "--edition", "2016-plan", "-f", fmt]).output
+        assert "Not assessed in this period" in out, fmt
+        for verdict in ("Ready to become an ICS", "ICS readiness", "Aspirant", "Not yet ready", "candidate"):
+            assert verdict not in out, (fmt, verdict)
+
+
+def _assess(name, edition, **patch):
+    sub = load_submission(FIXTURES / name)
+    if patch:
+        sub = sub.model_copy(update=patch)
+    return assess(sub, catalogue(), edition=edition)
+
+
+def test_2017_acs_candidacy_met():
+    a = _assess("dorset-thriving.yaml", "2017-partnership")
+    assert a.ics_readiness == "ready" and a.unmet_blocking == []
+    assert a.to_dict()["readiness"]["verdict"] == "ACS candidacy (Next Steps, March 2017)"
+    assert a.to_dict()["readiness"]["label"] == "A candidate to become an accountable care system"
+
+
+def test_2017_acs_candidacy_not_met_without_a_leader():
+    a = _assess("lincs-no-leader.yaml", "2017-partnership")
+    assert a.unmet_blocking == ["GOV-01"] and a.ics_readiness == "aspirant"
+
+
+def test_2017_acs_candidacy_needs_the_rating_as_well_as_every_capability():
+    """Every blocking capability met, but the rating below Advanced: not a candidate."""
+    from assess.results import CriterionResult, Status
+    from assess.scoring import Scorer
+    cat = catalogue()
+    rules = cat.rules_for("2017-partnership")
+    criteria = {r.id: CriterionResult(r, Status.MET, 1.0) if r.severity == "blocking" or r.domain != "care"
+                else CriterionResult(r, Status.NOT_MET, 0.0) for r in rules}
+    v = Scorer(cat, "2017-partnership").score(criteria)
+    assert v.unmet_blocking == [] and v.rating == "Making progress"  # CAP-MIN-CONTENTS holds it there
+    assert v.ics_readiness == "aspirant"
+    all_met = Scorer(cat, "2017-partnership").score({r.id: CriterionResult(r, Status.MET, 1.0) for r in rules})
+    assert all_met.ics_readiness == "ready"
+
+
+def test_2019_ics_readiness_met():
+    a = _assess("frimley-ics-ready.yaml", "2019-ics")
+    assert a.ics_readiness == "ready" and a.unmet_blocking == []
+    assert a.to_dict()["readiness"]["verdict"] == "ICS readiness (maturity matrix, 2019-21)"
+
+
+def test_2019_ics_readiness_reads_the_matrix_dimensions_not_only_the_gates():
+    """No delivered change: every blocking criterion still met, but the track-record dimension
+    (early tangible progress) is Emerging, so the system is not ready and not even aspirant."""
+    a = _assess("frimley-ics-ready.yaml", "2019-ics", evidence=[])
+    assert a.unmet_blocking == []
+    progress = next(d for d in a.domains if d.domain == "progress")
+    assert progress.stage == "Emerging"
+    assert a.ics_readiness == "not_yet"
+
+
+def test_2019_ics_readiness_not_met_without_a_balanced_system_plan():
+    sub = load_submission(FIXTURES / "frimley-ics-ready.yaml")
+    finance = sub.finance.model_copy(update={"planned_position_2023_24_gbp_m": -12.0})
+    a = assess(sub.model_copy(update={"finance": finance}), catalogue(), edition="2019-ics")
+    assert a.unmet_blocking == ["FIN-05"] and a.ics_readiness != "ready"
+
+
+def test_every_readiness_verdict_cites_its_source_and_names_its_period():
+    cat = catalogue()
+    labels = {}
+    for edition in cat.meta.editions:
+        r = edition.readiness
+        if r is None:
+            assert "Not assessed in this period" in (edition.no_readiness or "")
+            continue
+        assert r.source.id in cat.meta.sources and r.basis.note
+        labels[edition.id] = r.label
+    assert labels == {"2017-partnership": "ACS candidacy (Next Steps, March 2017)",
+                      "2019-ics": "ICS readiness (maturity matrix, 2019-21)"}
+
+
+@pytest.mark.parametrize("fmt,marker", [("text", "Stage           Maturing (score alone: Thriving; held to the capped rating)"),
+                                        ("markdown", "Maturing (held to the capped rating; the score alone gives Thriving)"),
+                                        ("html", "held to the capped rating; the score alone gives Thriving")])
+def test_a_capped_rating_holds_the_stage_and_every_report_says_why(fmt, marker):
+    out = CliRunner().invoke(main, ["score", str(FIXTURES / "lincs-no-leader.yaml"), "-f", fmt]).output
+    assert marker in out
+    assert "assumption" in out.lower()  # the cap is labelled as the catalogue's own
+
+
+def test_the_2016_must_dos_are_major_criteria_with_their_published_thresholds():
+    cat = catalogue()
+    expected = {"DASH-01": ("performance.ae_4h_pct", 95), "DASH-02": ("performance.ambulance_cat_a_8min_pct", 75),
+                "DASH-03": ("performance.rtt_18w_pct", 92), "DASH-04": ("performance.cancer_62d_pct", 85),
+                "DASH-05": ("performance.eip_2w_pct", 50)}
+    for rule_id, (path, threshold) in expected.items():
+        rule = cat.rules[rule_id]
+        assert "2016-plan" in rule.editions and rule.severity == "major"
+        assert (rule.when.label, rule.when.expected) == (path, threshold)
+    assert cat.rules["DASH-04"].assumption  # the 85% is not in the retrieved sources
+
+
+def test_the_seven_day_trajectory_is_not_held_against_2016_plans():
+    cat = catalogue()
+    assert "2016-plan" not in cat.rules["SDS-01"].editions
+    a = _assess("hcv-seven-day-behind.yaml", "2016-plan")
+    assert "SDS-01" not in a.criteria and "CAP-SEVEN-DAY" not in {c.cap_id for c in a.caps_applied}
