@@ -503,6 +503,9 @@ def _plan_finish(ctx: Ctx, out: dict[str, Any]) -> None:
         out["period_start"], out["period_end"] = dt.date(2019, 4, 1), dt.date(2024, 3, 31)
     if "review_cycle_months" in out:
         out["review_cycle_months"] = ctx.rng.choice([3, 6, 6, 12, 12, 24])
+    if "ics_target_date" in out:  # mature systems aim for April 2020 or 2021; others later
+        year = 2020 + ctx.rng.choice([0, 1]) if ctx.chance(0.2 + 0.8 * ctx.maturity) else 2022
+        out["ics_target_date"] = dt.date(year, 4, 1)
 
 
 def _finance_finish(ctx: Ctx, out: dict[str, Any]) -> None:
