@@ -390,9 +390,9 @@ def _check_model(meta: CatalogueFile, rules: dict[str, Rule], head: str) -> None
     """What the scoring model names must exist; every citation resolves; the lint passes."""
     edition_ids = {e.id for e in meta.editions}
     for cap in meta.scoring.caps:
-        for ed in cap.editions:
-            if ed not in edition_ids:
-                raise RuleError(head, f"cap {cap.id} names unknown edition {ed}.{did_you_mean(ed, edition_ids)}")
+        for name in cap.editions:
+            if name not in edition_ids:
+                raise RuleError(head, f"cap {cap.id} names unknown edition {name}.{did_you_mean(name, edition_ids)}")
         for _, ids in cap.members():
             for rule_id in ids:
                 if rule_id not in rules:
@@ -407,7 +407,8 @@ def _check_model(meta: CatalogueFile, rules: dict[str, Rule], head: str) -> None
             citations.append(ed.domain_weights_basis.source)
     for cite in citations:
         if cite is not None and cite.id not in meta.sources:
-            raise RuleError(head, f"source '{cite.id}' is not in the source register.{did_you_mean(cite.id, meta.sources)}")
+            raise RuleError(head, f"source '{cite.id}' is not in the source register."
+                                  f"{did_you_mean(cite.id, meta.sources)}")
     for decl in meta.shared_facts:
         for rule_id in decl.rules:
             if rule_id not in rules:

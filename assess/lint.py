@@ -61,6 +61,7 @@ def rule_shares(catalogue: "Catalogue", edition: str) -> dict[str, float]:
 
 
 def nominal_shares(rules: list["Rule"], meta: "CatalogueFile", edition: str) -> dict[str, float]:
+    """rule_shares before a Catalogue exists (the loader checks the rules it has just read)."""
     ed = next(e for e in meta.editions if e.id == edition)
     weights = {d.id: ed.domain_weights.get(d.id, d.weight) for d in meta.domains}
     in_domain: dict[str, float] = defaultdict(float)
@@ -71,6 +72,7 @@ def nominal_shares(rules: list["Rule"], meta: "CatalogueFile", edition: str) -> 
 
 
 def weight_problems(rules: list["Rule"], meta: "CatalogueFile", edition: str) -> list[str]:
+    """Rules of `edition` that carry more than the catalogue's stated share of its score."""
     limit = meta.scoring.max_rule_share_pct
     return [f"edition {edition}: {rid} carries {share:.1f}% of the score (limit {limit:g}%); "
             f"lower its weight or its domain's weight in this edition"

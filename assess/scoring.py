@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .catalogue import Band, Catalogue, Cap, EditionReadiness, ScoringModel
+from .catalogue import Band, Cap, Catalogue, EditionReadiness, ScoringModel
 from .results import CapApplied, CriterionResult, DomainScore, PathStep, Status
 
 NOT_APPLICABLE = "not_applicable"  # the readiness of an edition that gives no readiness verdict

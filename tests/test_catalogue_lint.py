@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from casekit import ROOT, build, catalogue
 
 from assess import Status, assess
 from assess.catalogue_doc import render
 from assess.results import CriterionResult
 from assess.scoring import Scorer
-
-from casekit import ROOT, build, catalogue
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
 from assess import assess, load_submission
 from assess.cli import main
-
-from casekit import FIXTURES, catalogue
 
 ALL_FIXTURES = sorted(FIXTURES.glob("*.yaml"))
 
@@ -100,9 +99,10 @@ def test_every_readiness_verdict_cites_its_source_and_names_its_period():
                       "2019-ics": "ICS readiness (maturity matrix, 2019-21)"}
 
 
-@pytest.mark.parametrize("fmt,marker", [("text", "Stage           Maturing (score alone: Thriving; held to the capped rating)"),
-                                        ("markdown", "Maturing (held to the capped rating; the score alone gives Thriving)"),
-                                        ("html", "held to the capped rating; the score alone gives Thriving")])
+@pytest.mark.parametrize("fmt,marker", [
+    ("text", "Stage           Maturing (score alone: Thriving; held to the capped rating)"),
+    ("markdown", "Maturing (held to the capped rating; the score alone gives Thriving)"),
+    ("html", "held to the capped rating; the score alone gives Thriving")])
 def test_a_capped_rating_holds_the_stage_and_every_report_says_why(fmt, marker):
     out = CliRunner().invoke(main, ["score", str(FIXTURES / "lincs-no-leader.yaml"), "-f", fmt]).output
     assert marker in out

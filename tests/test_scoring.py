@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from casekit import build
 
 from assess import assess, load_catalogue
 from assess.results import CriterionResult, Status
 from assess.scoring import Scorer
-
-from casekit import build
 
 CATALOGUE = load_catalogue(Path(__file__).parent / "scoring_catalogue")
 SCORER = Scorer(CATALOGUE, "2016-plan")
