@@ -24,5 +24,5 @@ def test_readme_notebook_example_runs(monkeypatch):
     assert frames.submissions.set_index("code").loc["LINCS", "overrides"] == 2
     assert len(frames.criteria) == sum(len(a.criteria) for a in (namespace["result"], namespace["moderated"]))
     assert set(namespace["unmet"]["code"]) <= {"DORSET", "LINCS"} and len(namespace["unmet"]) > 0
-    assert {c["id"] for c in namespace["change"]["criteria"]["newly_met"]} == {"ENG-05", "SDS-01"}
+    assert {c["id"] for c in namespace["change"]["criteria"]["newly_met"]} == {"ENG-05"}
     assert os.getcwd() == str(ROOT)

@@ -20,7 +20,7 @@ def test_to_frame_one_row_per_submission_and_per_criterion():
     assert len(frames.criteria) == sum(len(a.criteria) for a in assessments)
     assert frames.submissions["score"].tolist() == [a.score for a in assessments]
     lincs = frames.criteria[(frames.criteria.code == "LINCS") & (frames.criteria.criterion == "DASH-01")].iloc[0]
-    assert lincs.status == "not_met" and lincs.severity == "minor" and lincs.credit == 0.0
+    assert lincs.status == "not_met" and lincs.severity == "major" and lincs.credit == 0.0
     assert lincs.submitted == "performance.ae_4h_pct = 94.1" and "95" in lincs.required
     assert pd.api.types.is_datetime64_any_dtype(frames.submissions["submitted_on"])
     assert frames.criteria.groupby("code").size().to_dict() == {a.submission.footprint.code: len(a.criteria)
@@ -43,7 +43,7 @@ def test_read_results_gives_the_same_tables_as_to_frame(tmp_path):
     pd.testing.assert_frame_equal(from_file.submissions.drop(columns="input_sha256"),
                                   direct.submissions.drop(columns="input_sha256"))
     moderated = from_file.criteria.query("status != engine_status")
-    assert set(moderated.criterion) == {"GOV-03", "DASH-02"} and set(moderated.code) == {"LINCS"}
+    assert set(moderated.criterion) == {"GOV-03", "DASH-01"} and set(moderated.code) == {"LINCS"}
     assert moderated.justification.notna().all()
 
 

@@ -55,7 +55,7 @@ def test_example_decisions_moderate_lincs_and_keep_the_engine_verdict():
     assert gov03["engine_status"] == "not_met" and gov03["moderated"]["reviewer"].startswith("Regional")
     assert gov03["moderated"]["engine_explanation"], "the engine's reasons stay in the record"
     states = {d["criterion"]: d["state"] for d in data["moderation"]["decisions"]}
-    assert states == {"GOV-03": "applied", "DASH-02": "unpinned"}
+    assert states == {"GOV-03": "applied", "DASH-01": "unpinned"}
     assert data["moderation"]["overrides"] == 2 and data["moderation"]["sha256"]
 
 
@@ -119,7 +119,7 @@ def test_confirming_with_the_printed_fingerprint_applies_it(tmp_path):
 def test_unpinned_decision_prints_the_fingerprint_to_add():
     result = run("score", LINCS, "--decisions", EXAMPLE)
     assert result.exit_code == 0
-    assert "[MODERATED] GOV-03" in result.stdout and "[MODERATED, unpinned] DASH-02" in result.stdout
+    assert "[MODERATED] GOV-03" in result.stdout and "[MODERATED, unpinned] DASH-01" in result.stdout
     assert "pin it by adding `fingerprint: " in result.stderr
     assert "decisions for DORSET are not for LINCS" in result.stderr
 
@@ -128,7 +128,7 @@ def test_score_json_carries_the_audit_trail():
     result = run("score", LINCS, "--decisions", EXAMPLE, "--format", "json")
     data = json.loads(result.stdout)
     assert data["engine"]["score"] < data["score"]
-    assert [d["criterion"] for d in data["moderation"]["decisions"]] == ["GOV-03", "DASH-02"]
+    assert [d["criterion"] for d in data["moderation"]["decisions"]] == ["GOV-03", "DASH-01"]
     assert all(d["justification"] and d["reviewer"] and d["date"] for d in data["moderation"]["decisions"])
 
 
