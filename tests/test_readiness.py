@@ -126,3 +126,15 @@ def test_the_seven_day_trajectory_is_not_held_against_2016_plans():
     assert "2016-plan" not in cat.rules["SDS-01"].editions
     a = _assess("hcv-seven-day-behind.yaml", "2016-plan")
     assert "SDS-01" not in a.criteria and "CAP-SEVEN-DAY" not in {c.cap_id for c in a.caps_applied}
+
+
+@pytest.mark.parametrize("population,rating,candidacy", [(327_000, "Outstanding", "ready"),
+                                                         (120_000, "Advanced", "aspirant")])
+def test_footprint_scale_in_2016_and_2017(population, rating, candidacy):
+    """A strong plan from a footprint far below the scale of any agreed footprint is neither
+    Outstanding (2016) nor an ACS candidate (2017); at the scale of the smallest agreed, it is both."""
+    sub = load_submission(FIXTURES / "dorset-thriving.yaml")
+    sub = sub.model_copy(update={"footprint": sub.footprint.model_copy(update={"population": population})})
+    plan = assess(sub, catalogue(), edition="2016-plan")
+    assert plan.rating == rating and plan.ics_readiness == "not_applicable"
+    assert assess(sub, catalogue(), edition="2017-partnership").ics_readiness == candidacy
