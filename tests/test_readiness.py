@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from assess import assess, load_submission
 from assess.cli import main
 
-ALL_FIXTURES = sorted(FIXTURES.glob("*.yaml"))
+ALL_FIXTURES = sorted([*FIXTURES.glob("*.yaml"), *FIXTURES.glob("previous/*.yaml")])
 
 
 @pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=[f.stem for f in ALL_FIXTURES])
