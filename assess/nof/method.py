@@ -78,7 +78,7 @@ def load_cutpoints(path: str | Path) -> dict[str, tuple[float, float, float]]:
 def resolve_cutpoints(edition: Edition, user: dict[str, tuple[float, float, float]] | None = None,
                       user_file: str | None = None) -> dict[str, QuarterCutpoints]:
     """The bundled defaults, overridden quarter by quarter by the user's."""
-    out = {q: QuarterCutpoints(q, c.cuts, f"{edition.data.cutpoints.provenance} (bundled default)")
+    out = {q: QuarterCutpoints(q, c.cuts, f"bundled default: {edition.data.cutpoints.provenance}")
            for q, c in edition.data.cutpoints.quarters.items()}
     for q, cuts in (user or {}).items():
         out[q] = QuarterCutpoints(q, cuts, f"given in {user_file or 'the cut-points file'}")
