@@ -145,9 +145,6 @@ def read_published(path: str | Path, edition: Edition) -> PublishedData:
     except csv.Error as exc:
         raise InputError(str(path), f"not a CSV file: {exc}", line=1) from None
     columns = {name: i for i, name in enumerate(header)}
-    if "Quarter" not in columns and "Reporting_date" not in columns:
-        raise InputError(str(path), "missing column 'Quarter' (or 'Reporting_date', as some releases "
-                         f"name it); columns found: {', '.join(header)}", line=1)
     if "Metric_ID" in columns:
         layout, needed = "trust data", TRUST_COLUMNS
     elif "Average_score" in columns:
@@ -155,6 +152,9 @@ def read_published(path: str | Path, edition: Edition) -> PublishedData:
     else:
         raise InputError(str(path), "neither NHS England's trust data (a 'Metric_ID' column) nor its "
                          f"league table (an 'Average_score' column); columns found: {', '.join(header)}", line=1)
+    if "Quarter" not in columns and "Reporting_date" not in columns:
+        raise InputError(str(path), "missing column 'Quarter' (or 'Reporting_date', as some releases "
+                         f"name it); columns found: {', '.join(header)}", line=1)
     missing = [c for c in needed if c not in columns]
     if missing:
         raise InputError(str(path), f"missing column{'s' if len(missing) > 1 else ''} "
