@@ -347,3 +347,59 @@ def test_batch_of_fixtures_reads_only_the_stp_submissions():
 
     assert all(p.suffix in (".yaml", ".yml", ".json") for p in discover(FIXTURES))
     assert all(p.parent == FIXTURES for p in discover(FIXTURES))
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+def test_out_writes_reports_workbook_and_dashboard_the_same_every_time(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        result = run("nof", DATA, "--quarter", "Q2 2025/26", "--out", out)
+        assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert Path("q2-2025-26/index.html") in files and Path("q2-2025-26/league.xlsx") in files
+    assert len([f for f in files if f.parts[1:2] == ("trusts",)]) == 61
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    index = (first / "index.html").read_text()
+    assert "not confirmed" in index and "61/61" in index
+    dashboard = (first / "q2-2025-26" / "index.html").read_text()
+    assert 'href="trusts/RAT.html"' in dashboard and "derived, not published" in dashboard
+
+
+def test_trust_report_explains_segment_path_and_change(tmp_path):
+    out = tmp_path / "out"
+    assert run("nof", DATA, "--out", out).exit_code == 0
+    held = (out / "q2-2025-26" / "trusts" / "RAT.html").read_text()  # in deficit, held in segment 3
+    assert "places it in <strong>segment 2</strong>" in held and "placed in segment 3 instead of 2" in held
+    assert "Without the deficit it would be in segment 2 instead of 3 (rank 16 instead of 29)" in held
+    assert "Change since Q1 2025/26" in held and "not confirmed" in held
+    lifted = (out / "q2-2025-26" / "trusts" / "R1A.html").read_text()
+    assert "Path to a better segment" in lifted and "OF1005" in lifted and "peer median" in lifted
+    assert "Change since" not in (out / "q1-2025-26" / "trusts" / "R1A.html").read_text()
+
+
+def test_league_workbook_has_typed_cells_frozen_header_and_filters(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    assert run("nof", DATA, "--quarter", "Q1 2025/26", "--out", out).exit_code == 0
+    wb = load_workbook(out / "q1-2025-26" / "league.xlsx")
+    ws = wb["League"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Rank", "Trust code", "Trust name"] and ws.freeze_panes == "D2"
+    assert ws.auto_filter.ref and ws.max_row == 62
+    row = {h: c.value for h, c in zip(header, ws[2])}
+    assert row["Rank"] == 1 and isinstance(row["Average score"], float)
+    assert isinstance(row["In financial deficit"], bool) and isinstance(row["Final segment"], int)
+    assert "not confirmed" in " ".join(str(c.value) for c in wb["About"]["B"])
+
+
+def test_published_text_is_escaped_in_reports(tmp_path):
+    text = DATA.read_text(encoding="utf-8-sig").replace("West London NHS Trust", "<script>x</script> Trust")
+    file = tmp_path / "hostile.csv"
+    file.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("nof", file, "--quarter", "Q1 2025/26", "--out", out).exit_code == 0
+    page = (out / "q1-2025-26" / "trusts" / "RKL.html").read_text()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
