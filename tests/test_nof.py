@@ -7,17 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from casekit import FIXTURES, ROOT
 from click.testing import CliRunner
 
 from assess.cli import ExitCode, main
 from assess.conditions import holds
 from assess.errors import InputError
-from assess.nof import Method, load_cutpoints, load_edition, read_published, resolve_cutpoints
-from assess.nof import verify
+from assess.nof import Method, load_cutpoints, load_edition, read_published, resolve_cutpoints, verify
 from assess.nof.edition import StageFacts
 from assess.nof.path import path_to_better, peer_stats
-
-from casekit import FIXTURES, ROOT
 
 DATA = FIXTURES / "nof-2025-26" / "mental-health-and-community-trust-data-Q1-Q3.csv"
 SHARED = ROOT.parent / "shared" / "data" / "nof-2025-26" / DATA.name
@@ -403,3 +401,15 @@ def test_published_text_is_escaped_in_reports(tmp_path):
     assert run("nof", file, "--quarter", "Q1 2025/26", "--out", out).exit_code == 0
     page = (out / "q1-2025-26" / "trusts" / "RKL.html").read_text()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_the_mean_is_the_stp_models_weighted_credit_with_equal_weights(results, edition):
+    """Two uses of one model: graded scores as 0-1 credits, aggregated as the STP scorer does."""
+    from assess.graded import GradedScale
+
+    scale = GradedScale(edition.data.scale.best, edition.data.scale.worst)
+    assert scale.lower_is_better and scale.credit(1.0) == 1.0 and scale.credit(4.0) == 0.0
+    for r in results:
+        weights = {m: 1.0 for m in r.scores}
+        credit = sum(weights[m] * scale.credit(s) for m, s in r.scores.items()) / sum(weights.values())
+        assert scale.score(credit) == pytest.approx(r.average, abs=1e-9)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .edition import Edition, load_edition
 from .method import Method, QuarterCutpoints, TrustResult, load_cutpoints, resolve_cutpoints
-from .reader import PublishedData, Problem, TrustQuarter, read_published
+from .reader import Problem, PublishedData, TrustQuarter, read_published
 
 __all__ = ["Edition", "Method", "Problem", "PublishedData", "QuarterCutpoints", "TrustQuarter", "TrustResult",
            "load_cutpoints", "load_edition", "read_published", "resolve_cutpoints"]

@@ -43,6 +43,8 @@ class StageFacts(BaseModel):
 
 
 class Source(_Strict):
+    """Where the method is published."""
+
     title: str
     url: str
 
@@ -56,6 +58,8 @@ class Scale(_Strict):
 
 
 class Published(_Strict):
+    """The metric ids under which NHS England publishes the summary results."""
+
     average: str
     segment_unadjusted: str
     deficit_flag: str
@@ -65,6 +69,8 @@ class Published(_Strict):
 
 
 class DomainSpec(_Strict):
+    """A domain, with the ids of its published score and segment."""
+
     id: str
     name: str
     score_id: str
@@ -72,6 +78,8 @@ class DomainSpec(_Strict):
 
 
 class MetricSpec(_Strict):
+    """A scored metric; `combines` names the metrics a derived score replaces."""
+
     id: str = Field(pattern=r"^OF1\d{3}$")
     name: str
     domain: str
@@ -90,17 +98,23 @@ class Aggregation(_Strict):
 
 
 class QuarterCuts(_Strict):
+    """A quarter's bundled cut-points and the published gaps they were derived from."""
+
     cuts: tuple[float, float, float]
     gaps: list[tuple[float, float]] = []
 
 
 class Cutpoints(_Strict):
+    """The bundled cut-points per quarter and how they were obtained."""
+
     provenance: str
     note: str
     quarters: dict[str, QuarterCuts]
 
 
 class Ranking(_Strict):
+    """How the league rank is decided."""
+
     within: Literal["trust_type"]
     order: list[str]
     ties: Literal["lowest"]
@@ -109,6 +123,8 @@ class Ranking(_Strict):
 
 
 class RuleSource(_Strict):
+    """The part of the method a rule encodes."""
+
     section: str
 
 
@@ -134,6 +150,8 @@ class NofRule(_Strict):
 
 
 class EditionFile(_Strict):
+    """The edition file as written."""
+
     id: str
     title: str
     framework: str
@@ -189,9 +207,11 @@ class Edition:
 
     @property
     def id(self) -> str:
+        """The edition id (nof-2025-26)."""
         return self.data.id
 
     def stage_rules(self, stage: Stage) -> list[NofRule]:
+        """The rules of one stage, in file order."""
         return [r for r in self.data.rules if r.stage == stage]
 
     def engine_conditions(self, stage: Stage) -> list[tuple[str, tuple[Any, ...]]]:
@@ -208,6 +228,7 @@ class Edition:
         return [m for m in self.data.metrics if m.in_average]
 
     def domain_of(self, metric_id: str) -> str | None:
+        """The domain of a metric of the edition (None for a metric it does not list)."""
         m = self.metrics.get(metric_id)
         return m.domain if m else None
 

@@ -17,6 +17,7 @@ import yaml
 
 from ..engine import Matcher
 from ..errors import EngineError, InputError
+from ..graded import GradedScale, Segments, mean
 from .edition import STAGES, Edition, Stage, StageFacts
 from .reader import PublishedData, TrustQuarter, quarter_key
 
@@ -39,10 +40,7 @@ class QuarterCutpoints:
 
     def segment_of(self, average: float) -> int:
         """The segment an average falls in (the Python reading of rules NOF-11..14, for the path)."""
-        for k, cut in enumerate(self.cuts, start=1):
-            if average <= cut:
-                return k
-        return 4
+        return Segments(self.cuts).of(average)
 
 
 def load_cutpoints(path: str | Path) -> dict[str, tuple[float, float, float]]:
@@ -108,6 +106,7 @@ class TrustResult:
 
     @property
     def key(self) -> tuple[str, str]:
+        """(quarter, trust code)."""
         return (self.trust.quarter, self.trust.trust_code)
 
 
@@ -126,6 +125,7 @@ class Method:
             raise
 
     def close(self) -> None:
+        """Release the engine's rulesets."""
         for matcher in self._matchers.values():
             matcher.close()
         self._matchers.clear()
@@ -156,9 +156,8 @@ class Method:
                               f"plan score {plan:g}: the edition's finance rules must exclude each other")
         fired.extend(ids)
         effect = self.edition.rules[ids[0]].effect["combined_finance"]
-        scale = self.edition.data.scale
-        value = variance + float(effect["add"])
-        return min(scale.worst, max(scale.best, value)), "derived"
+        scale = GradedScale(self.edition.data.scale.best, self.edition.data.scale.worst)
+        return scale.clamp(variance + float(effect["add"])), "derived"
 
     def assess(self, trust: TrustQuarter, cutpoints: QuarterCutpoints) -> TrustResult:
         """Every step for one trust-quarter (rank excepted: it needs the whole quarter)."""
@@ -174,8 +173,9 @@ class Method:
             scores.pop(COMBINED, None)
             if combined is not None:
                 scores[COMBINED] = combined
-        if scores:
-            average = sum(scores.values()) / len(scores)
+        average_of_scores = mean(scores.values())
+        if average_of_scores is not None:
+            average = average_of_scores
         else:
             published_average = trust.value(pub.average)
             if published_average is None:
@@ -183,8 +183,7 @@ class Method:
             average = published_average
         domains: dict[str, float | None] = {}
         for d in ed.data.domains:
-            values = [v for m, v in scores.items() if ed.domain_of(m) == d.id]
-            domains[d.id] = sum(values) / len(values) if values else None
+            domains[d.id] = mean(v for m, v in scores.items() if ed.domain_of(m) == d.id)
         cuts = cutpoints.cuts
         seg_ids = self.fire("segment", StageFacts(average=average, cut_1=cuts[0], cut_2=cuts[1], cut_3=cuts[2]))
         if len(seg_ids) != 1:

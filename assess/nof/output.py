@@ -48,6 +48,7 @@ def record(result: TrustResult, edition: Edition, path: Path | None = None) -> d
 
 def records(results: list[TrustResult], edition: Edition,
             peers: dict[tuple[str, str, str], PeerStats] | None = None) -> list[dict[str, Any]]:
+    """A record per trust-quarter; with `peers`, each with its path to a better segment."""
     return [record(r, edition, path_to_better(r, peers, results) if peers is not None else None) for r in results]
 
 

@@ -42,6 +42,8 @@ def peer_stats(results: list[TrustResult]) -> dict[tuple[str, str, str], PeerSta
 
 @dataclass(frozen=True)
 class Improvement:
+    """One metric score moved to a realistic target."""
+
     metric: str
     current: float
     target: float
@@ -64,6 +66,7 @@ class Path:
 
 def path_to_better(result: TrustResult, peers: dict[tuple[str, str, str], PeerStats],
                    everyone: list[TrustResult]) -> Path:
+    """The smallest set of improvements that lifts the trust one segment, and the deficit's part."""
     r = result
     deficit_note = None
     if r.in_deficit:

@@ -23,8 +23,8 @@ from .edition import Edition
 MAX_BYTES = 256 * 1024 * 1024  # a national file is ~2 MB a quarter; refuse anything absurd
 QUARTER = re.compile(r"^Q([1-4]) (\d{4})/(\d{2})$")
 METRIC_ID = re.compile(r"^OF\d{4}$")
-TRUST_COLUMNS = ("Trust_type", "Trust_code", "Trust_name", "Metric_ID", "Value")
-LEAGUE_COLUMNS = ("Trust_type", "Trust_code", "Trust_name", "Average_score", "Segment", "Rank")
+TRUST_COLUMNS: tuple[str, ...] = ("Trust_type", "Trust_code", "Trust_name", "Metric_ID", "Value")
+LEAGUE_COLUMNS: tuple[str, ...] = ("Trust_type", "Trust_code", "Trust_name", "Average_score", "Segment", "Rank")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class TrustQuarter:
     first_line: int = 0
 
     def value(self, metric_id: str) -> float | None:
+        """The published value of a metric (None when the file gives none)."""
         row = self.rows.get(metric_id)
         return None if row is None else row.value
 
@@ -90,6 +91,7 @@ class PublishedData:
 
     @property
     def quarters(self) -> list[str]:
+        """The quarters of the file, in time order."""
         return sorted({t.quarter for t in self.trusts}, key=quarter_key)
 
 
@@ -214,7 +216,8 @@ def _trust_data(rows: list[tuple[int, dict[str, str] | str]], file: str, edition
     has_quarter = any(isinstance(r, dict) and r.get("Quarter") for _, r in rows)
     single = None
     if not has_quarter:  # a release without `Quarter`: the quarter is the summary rows' Reporting_date
-        found = {r["Reporting_date"] for _, r in rows if isinstance(r, dict) and QUARTER.match(r.get("Reporting_date", ""))}
+        found = {r["Reporting_date"] for _, r in rows
+                 if isinstance(r, dict) and QUARTER.match(r.get("Reporting_date", ""))}
         if len(found) > 1:
             raise InputError(file, "no 'Quarter' column and more than one quarter in 'Reporting_date' "
                              f"({', '.join(sorted(found, key=quarter_key))}): the rows of a metric cannot "
@@ -317,19 +320,15 @@ def _league_table(rows: list[tuple[int, dict[str, str] | str]], file: str, editi
             problems.append(Problem(file, line, f"{code} ({quarter}): Trust_in_financial_deficit "
                                     f"{row['Trust_in_financial_deficit']!r} is not yes/no: read as not in deficit"))
         trust = trusts[(quarter, code)] = _trust(row, quarter, line)
-        r = None if rank is None else int(rank)
-
-        def put(metric: str, value: float | None) -> None:
-            if value is not None:
-                trust.rows[metric] = MetricRow(metric, "", "", quarter, value, None, None, None, r, line)
-
-        put(pub.average, average)
-        put(pub.deficit_flag, 1.0 if deficit_text in _YES else 0.0)
+        given = [(pub.average, average), (pub.deficit_flag, 1.0 if deficit_text in _YES else 0.0)]
         if segment == 5:
-            put(pub.final_segment, segment)
-            put(pub.recovery_support_flag, 1.0)
+            given += [(pub.final_segment, segment), (pub.recovery_support_flag, 1.0)]
         else:
-            put(pub.segment, segment)
+            given.append((pub.segment, segment))
+        for metric, value in given:
+            if value is not None:
+                trust.rows[metric] = MetricRow(metric, "", "", quarter, value, None, None, None,
+                                               None if rank is None else int(rank), line)
     return list(trusts.values())
 
 

@@ -38,6 +38,7 @@ def quarter_slug(quarter: str) -> str:
 
 
 def code_stem(code: str) -> str:
+    """A trust code as a file name."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", code) or "trust"
 
 
@@ -82,7 +83,7 @@ def trust_context(r: TrustResult, peers: dict[tuple[str, str, str], PeerStats], 
                 "published_segment": t.value(d.segment_id)} for d in ed.domains]
     change = None
     if previous is not None:
-        moved = []
+        moved: list[dict[str, Any]] = []
         for metric_id, score in sorted(r.scores.items()):
             before = previous.scores.get(metric_id)
             if before is not None and abs(score - before) >= 0.005:
@@ -97,8 +98,9 @@ def trust_context(r: TrustResult, peers: dict[tuple[str, str, str], PeerStats], 
                   "gone": sorted(set(previous.scores) - set(r.scores))}
     rules = [{"id": rid, "title": edition.rules[rid].title, "assumption": edition.rules[rid].assumption,
               "note": edition.rules[rid].assumption_note} for rid in r.fired]
-    improvements = [{"id": i.metric, "name": edition.metrics[i.metric].name if i.metric in edition.metrics else i.metric,
-                     "current": i.current, "target": i.target, "kind": i.target_kind} for i in path.improvements]
+    improvements = [{"id": i.metric, "current": i.current, "target": i.target, "kind": i.target_kind,
+                     "name": edition.metrics[i.metric].name if i.metric in edition.metrics else i.metric}
+                    for i in path.improvements]
     return {"r": r, "t": t, "metrics": metrics, "domains": domains, "path": path, "improvements": improvements,
             "change": change, "rules": rules, "peer_count": len(peers_of_type), "cuts": r.cutpoints,
             "segment_words": SEGMENT_WORDS, "average_2dp": round2(r.average),
@@ -107,6 +109,7 @@ def trust_context(r: TrustResult, peers: dict[tuple[str, str, str], PeerStats], 
 
 def league_rows(results: list[TrustResult], edition: Edition, peers: dict[tuple[str, str, str], PeerStats]
                 ) -> list[dict[str, Any]]:
+    """The quarter's league rows in rank order, each with its path to a better segment."""
     rows = []
     for r in sorted(results, key=lambda r: (r.trust.trust_type, r.rank or 0, r.trust.trust_code)):
         path = path_to_better(r, peers, results)
@@ -173,6 +176,7 @@ def league_xlsx(rows: list[dict[str, Any]], edition: Edition, quarter: str, cut_
 
 
 def problems_csv(data: PublishedData) -> str:
+    """problems.csv: file, line, problem; a header alone when every row was used."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["file", "line", "problem"])
@@ -203,7 +207,8 @@ def write_reports(out_dir: Path, data: PublishedData, results: list[TrustResult]
         in_quarter = [r for r in results if r.trust.quarter == quarter]
         previous_quarter = quarters[index - 1] if index else None
         for r in in_quarter:
-            previous = by_key.get((r.trust.trust_code, r.trust.trust_type, previous_quarter)) if previous_quarter else None
+            previous = (by_key.get((r.trust.trust_code, r.trust.trust_type, previous_quarter))
+                        if previous_quarter else None)
             context = trust_context(r, peers, results, edition, previous)
             put(out_dir / quarter_slug(quarter) / "trusts" / f"{code_stem(r.trust.trust_code)}.html",
                 trust_page.render(**common, **context, previous_slug=quarter_slug(previous_quarter or "")))

@@ -19,11 +19,14 @@ STEPS = ("combined finance (OF1080)", "average (OF5002) within 0.01", "average (
 
 @dataclass
 class Tally:
+    """How many trust-quarters agreed with the published figure, of those compared."""
+
     agree: int = 0
     compared: int = 0
     disagreements: list[str] = field(default_factory=list)
 
     def add(self, ok: bool, what: str) -> None:
+        """Count one comparison; keep what disagreed."""
         self.compared += 1
         if ok:
             self.agree += 1
