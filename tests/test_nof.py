@@ -3,6 +3,7 @@ rules through the engine, the cut-points and the `assess nof` command."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -158,6 +159,14 @@ def test_path_reaches_the_next_segment_with_realistic_scores(results, edition):
                         for m, s in r.scores.items()), reverse=True)
         fewer = sum(r.scores.values()) - sum(g for g in gains[:len(path.improvements) - 1] if g > 0)
         assert fewer / len(r.scores) > path.cut
+        # and no set of that size reaches it with fewer best-quartile targets (brute force)
+        k, quartile_targets = len(path.improvements), sum(i.target_kind != "peer median" for i in path.improvements)
+        need = sum(r.scores.values()) - path.cut * len(r.scores)
+        for combo in itertools.combinations(sorted(r.scores), k):
+            stats = [peers[(r.trust.quarter, r.trust.trust_type, m)] for m in combo]
+            medians = sum(max(0.0, r.scores[m] - st.median) for m, st in zip(combo, stats))
+            if quartile_targets and medians >= need - 1e-12:
+                raise AssertionError(f"{r.key}: {combo} at the median would do")
         checked += 1
     assert checked > 50
 

@@ -8,6 +8,8 @@ the median suffices it is preferred to the best quartile.
 """
 from __future__ import annotations
 
+import itertools
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -64,6 +66,52 @@ class Path:
     deficit_note: str | None  # what ending the deficit would change
 
 
+EXACT_SEARCH_LIMIT = 50_000  # candidate sets tried exhaustively before falling back to a greedy choice
+
+
+def _fewest(options: list[tuple[float, Improvement, Improvement | None]], need: float
+            ) -> list[Improvement] | None:
+    """The fewest improvements whose gains reach `need`; among those, the fewest best-quartile
+    targets, then the smallest total change. None when even all of them fall short."""
+    eps = 1e-12
+    if sum(o[0] for o in options) < need - eps:
+        return None
+    by_gain = sorted(options, key=lambda o: (-o[0], o[1].metric))
+    k, running = 0, 0.0
+    while running < need - eps:  # the fewest: take the largest possible gains first
+        running += by_gain[k][0]
+        k += 1
+    if k == 0:
+        return []
+    best: tuple[tuple[int, float, tuple[str, ...]], list[Improvement]] | None = None
+    if math.comb(len(options), k) * 2 ** k <= EXACT_SEARCH_LIMIT:
+        for combo in itertools.combinations(options, k):
+            if sum(o[0] for o in combo) < need - eps:
+                continue
+            for picks in itertools.product(*[[o[2], o[1]] if o[2] is not None else [o[1]] for o in combo]):
+                chosen = [p for p in picks if p is not None]
+                gain = sum(i.current - i.target for i in chosen)
+                if gain < need - eps:
+                    continue
+                key = (sum(i.target_kind != "peer median" for i in chosen), gain,
+                       tuple(sorted(i.metric for i in chosen)))
+                if best is None or key < best[0]:
+                    best = (key, sorted(chosen, key=lambda i: i.metric))
+        if best is not None:
+            return best[1]
+    chosen = [o[1] for o in by_gain[:k]]  # greedy: the largest gains, at the median where it still suffices
+    medians = {o[1].metric: o[2] for o in options}
+    gained = sum(i.current - i.target for i in chosen)
+    for index in sorted(range(k), key=lambda i: chosen[i].current - chosen[i].target):
+        median = medians.get(chosen[index].metric)
+        if median is None:
+            continue
+        trial = gained - (chosen[index].current - chosen[index].target) + (median.current - median.target)
+        if trial >= need - eps:
+            chosen[index], gained = median, trial
+    return chosen
+
+
 def path_to_better(result: TrustResult, peers: dict[tuple[str, str, str], PeerStats],
                    everyone: list[TrustResult]) -> Path:
     """The smallest set of improvements that lifts the trust one segment, and the deficit's part."""
@@ -97,27 +145,14 @@ def path_to_better(result: TrustResult, peers: dict[tuple[str, str, str], PeerSt
         options.append((score - stats.best_quartile, best, median))
     options.sort(key=lambda o: (-o[0], o[1].metric))
     need = total - cut * n  # the sum of score reductions that brings the mean to the cut
-    chosen: list[Improvement] = []
-    gained = 0.0
-    for _, best, _ in options:
-        if gained >= need - 1e-12:
-            break
-        chosen.append(best)
-        gained += best.current - best.target
-    if gained < need - 1e-12:
+    chosen = _fewest(options, need)
+    if chosen is None:
+        gained = sum(o[0] for o in options)
         after = (total - gained) / n
-        return Path(r.segment, r.segment - 1, cut, tuple(chosen), after, False,
+        return Path(r.segment, r.segment - 1, cut, tuple(o[1] for o in options), after, False,
                     f"Even with every metric at the peer best quartile its average would be {after:.3f}, above "
                     f"the cut-point {cut:g} of segment {target}.", deficit_note)
-    # prefer the median where it still suffices, from the smallest gains up
-    medians = {o[1].metric: o[2] for o in options}
-    for i in sorted(range(len(chosen)), key=lambda i: chosen[i].current - chosen[i].target):
-        median = medians.get(chosen[i].metric)
-        if median is None:
-            continue
-        trial = gained - (chosen[i].current - chosen[i].target) + (median.current - median.target)
-        if trial >= need - 1e-12:
-            chosen[i], gained = median, trial
+    gained = sum(i.current - i.target for i in chosen)
     after = (total - gained) / n
     lands = target if not r.in_deficit or target >= 3 else 3
     note = (f"Improving {len(chosen)} metric{'s' if len(chosen) != 1 else ''} brings its average from "
