@@ -422,3 +422,16 @@ def test_the_mean_is_the_stp_models_weighted_credit_with_equal_weights(results, 
         weights = {m: 1.0 for m in r.scores}
         credit = sum(weights[m] * scale.credit(s) for m, s in r.scores.items()) / sum(weights.values())
         assert scale.score(credit) == pytest.approx(r.average, abs=1e-9)
+
+
+def test_readme_worked_example_and_agreement_table_are_real_output(results, edition):
+    readme = (ROOT / "README.md").read_text()
+    line = next(x for x in readme.splitlines() if x.startswith('{"target_segment"'))
+    shown = json.loads(line)
+    q3 = run("nof", DATA, "--quarter", "Q3 2025/26", "--format", "json")
+    (rgd,) = [t for t in json.loads(q3.stdout)["trusts"] if t["trust_code"] == "RGD"]
+    assert rgd["path_to_better_segment"] == shown
+    table = verify.agreement(results, edition)
+    for step in verify.STEPS:
+        cells = " | ".join(str(table[q][step]) for q in table).replace(" | -", " | –")
+        assert cells in readme, step
