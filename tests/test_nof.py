@@ -435,3 +435,25 @@ def test_readme_worked_example_and_agreement_table_are_real_output(results, edit
     for step in verify.STEPS:
         cells = " | ".join(str(table[q][step]) for q in table).replace(" | -", " | –")
         assert cells in readme, step
+
+
+def test_an_empty_quarter_cell_is_a_problem_not_a_guess(tmp_path, edition):
+    data = _read(tmp_path, _rows(*BASIC, "," + _row("OF1041", "2.0").split(",", 1)[1]), edition)
+    (problem,) = data.problems
+    assert "no quarter or no trust code" in str(problem)
+
+
+def test_reporting_date_without_a_quarter_is_refused(tmp_path, edition):
+    header = HEADER.replace("Quarter,", "", 1)
+    rows = [r.split(",", 1)[1].replace("Q1 2025/26", "Jun-25") for r in BASIC]
+    with pytest.raises(InputError) as info:
+        _read(tmp_path, _rows(*rows, header=header), edition)
+    assert "the quarter cannot be told" in str(info.value)
+
+
+def test_a_scored_metric_the_edition_lacks_counts_in_its_files_domain(tmp_path, edition, method):
+    extra = _row("OF1999", "4.0").replace("Summary,Summary", "Access to services,Elective care")
+    data = _read(tmp_path, _rows(*BASIC, extra), edition)
+    (result, _) = method.run(data, resolve_cutpoints(edition))
+    assert result.scores["OF1999"] == 4.0 and result.domain_scores["access"] == pytest.approx(3.0)
+    assert result.average == pytest.approx((2.0 + 3.0 + 1.0 + 4.0) / 4)

@@ -182,8 +182,11 @@ class Method:
                 raise InputError(trust.trust_code, f"{trust.quarter}: neither metric scores nor an average")
             average = published_average
         domains: dict[str, float | None] = {}
+        by_name = {d.name.lower(): d.id for d in ed.data.domains}
+        domain_of = {m: ed.domain_of(m) or by_name.get(trust.rows[m].domain.lower()) if m in trust.rows
+                     else ed.domain_of(m) for m in scores}  # a metric the edition lacks: the file's domain
         for d in ed.data.domains:
-            domains[d.id] = mean(v for m, v in scores.items() if ed.domain_of(m) == d.id)
+            domains[d.id] = mean(v for m, v in scores.items() if domain_of[m] == d.id)
         cuts = cutpoints.cuts
         seg_ids = self.fire("segment", StageFacts(average=average, cut_1=cuts[0], cut_2=cuts[1], cut_3=cuts[2]))
         if len(seg_ids) != 1:

@@ -53,6 +53,7 @@ class MetricRow:
     upper_quartile: float | None
     rank: int | None
     line: int
+    domain: str = ""  # the domain the file names for the row
 
 
 @dataclass
@@ -213,23 +214,24 @@ def _trust_data(rows: list[tuple[int, dict[str, str] | str]], file: str, edition
     known = set(edition.metrics) | {m.value_id for m in edition.data.metrics if m.value_id}
     known |= {d.score_id for d in edition.data.domains} | {d.segment_id for d in edition.data.domains}
     known |= set(edition.data.published.model_dump().values())
-    has_quarter = any(isinstance(r, dict) and r.get("Quarter") for _, r in rows)
-    single = None
+    has_quarter = any(isinstance(r, dict) and "Quarter" in r for _, r in rows)
+    single = ""
     if not has_quarter:  # a release without `Quarter`: the quarter is the summary rows' Reporting_date
         found = {r["Reporting_date"] for _, r in rows
                  if isinstance(r, dict) and QUARTER.match(r.get("Reporting_date", ""))}
-        if len(found) > 1:
-            raise InputError(file, "no 'Quarter' column and more than one quarter in 'Reporting_date' "
-                             f"({', '.join(sorted(found, key=quarter_key))}): the rows of a metric cannot "
-                             "be placed in a quarter; give one quarter per file")
-        single = next(iter(found), None)
+        if len(found) != 1:
+            raise InputError(file, "no 'Quarter' column, and " + (
+                f"more than one quarter in 'Reporting_date' ({', '.join(sorted(found, key=quarter_key))}): the "
+                "rows of a metric cannot be placed in a quarter; give one quarter per file" if found else
+                "no 'Reporting_date' names a quarter (such as 'Q1 2025/26'): the quarter cannot be told"))
+        single = found.pop()
     trusts: dict[tuple[str, str], TrustQuarter] = {}
     unknown_seen: dict[str, int] = {}
     for line, row in rows:
         if isinstance(row, str):
             problems.append(Problem(file, line, row))
             continue
-        quarter = row.get("Quarter") or single or row.get("Reporting_date", "")
+        quarter = row["Quarter"] if has_quarter else single
         code, metric = row["Trust_code"], row["Metric_ID"]
         if not quarter or not code:
             problems.append(Problem(file, line, "no quarter or no trust code: row skipped"))
@@ -270,7 +272,7 @@ def _trust_data(rows: list[tuple[int, dict[str, str] | str]], file: str, edition
         record = MetricRow(metric, row.get("Metric_description", ""), row.get("Units", ""),
                            row.get("Reporting_date", ""), value, _optional_number(row.get("Median_value")),
                            _optional_number(row.get("Lower_quartile")), _optional_number(row.get("Upper_quartile")),
-                           None if rank is None else int(rank), line)
+                           None if rank is None else int(rank), line, row.get("Domain", ""))
         earlier = trust.rows.get(metric)
         if earlier is not None:
             if earlier.value == value:
