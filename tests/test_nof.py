@@ -286,8 +286,10 @@ def test_reader_refuses_what_is_not_a_published_file(tmp_path, edition, content,
     assert words in str(info.value)
 
 
-def test_league_table_is_segmented_and_ranked_from_its_published_average(tmp_path, edition, method, results):
-    header = ("Quarter,Region,Trust_type,Trust_subtype,Trust_code,Trust_name,Average_score,"
+@pytest.mark.parametrize("quarter_column", ["Quarter", "Reporting_date"])
+def test_league_table_is_segmented_and_ranked_from_its_published_average(tmp_path, edition, method, results,
+                                                                          quarter_column):
+    header = (f"{quarter_column},Region,Trust_type,Trust_subtype,Trust_code,Trust_name,Average_score,"
               "Likely_range_of_average_score,Segment,Trust_in_financial_deficit,Rank,Likely_range_of_rank")
     rows = [f"{r.trust.quarter},{r.trust.region},{r.trust.trust_type},{r.trust.trust_subtype},{r.trust.trust_code},"
             f"\"{r.trust.trust_name}\",{r.rank_average},,{r.final_segment},{'Yes' if r.in_deficit else 'No'},{r.rank},"
