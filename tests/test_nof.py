@@ -372,6 +372,8 @@ def test_out_writes_reports_workbook_and_dashboard_the_same_every_time(tmp_path)
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     index = (first / "index.html").read_text()
     assert "not confirmed" in index and "61/61" in index
+    page = (first / "q2-2025-26" / "trusts" / "RAT.html").read_text()
+    assert "Change since Q1 2025/26" in page and "q1-2025-26/trusts" not in page  # not written: no link
     dashboard = (first / "q2-2025-26" / "index.html").read_text()
     assert 'href="trusts/RAT.html"' in dashboard and "derived, not published" in dashboard
 

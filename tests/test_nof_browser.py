@@ -8,13 +8,12 @@ from typing import Any, Iterator
 
 import browserkit as bk
 import pytest
+from casekit import FIXTURES
 from test_browser import check_page, require_browser
 
 from assess.nof import Method, load_edition, read_published, resolve_cutpoints
 from assess.nof.path import peer_stats
 from assess.nof.reports import write_reports
-
-from casekit import FIXTURES
 
 DATA = FIXTURES / "nof-2025-26" / "mental-health-and-community-trust-data-Q1-Q3.csv"
 

@@ -28,6 +28,11 @@ def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, f
                                                  " (give --out to have them all in problems.csv)"))
     with Method(edition) as method:
         results = method.run(data, cutpoints, quarter)
+        earlier = None
+        if out_dir is not None and quarter is not None:  # the trust pages show the change from it
+            before = data.quarters[:data.quarters.index(quarter)]
+            if before and before[-1] in cutpoints:
+                earlier = method.run(data, cutpoints, before[-1])
     peers = peer_stats(results)
     if fmt == "json":
         echo(to_json(results, edition, peers))
@@ -36,5 +41,5 @@ def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, f
     if out_dir is not None:
         from .reports import write_reports
 
-        written = write_reports(out_dir, data, results, peers, edition)
+        written = write_reports(out_dir, data, results, peers, edition, earlier)
         warn(f"wrote {written} files to {out_dir}: open {out_dir / 'index.html'}")

@@ -186,8 +186,12 @@ def problems_csv(data: PublishedData) -> str:
 
 
 def write_reports(out_dir: Path, data: PublishedData, results: list[TrustResult],
-                  peers: dict[tuple[str, str, str], PeerStats], edition: Edition) -> int:
-    """Write every file of the output folder (each atomically); the number written."""
+                  peers: dict[tuple[str, str, str], PeerStats], edition: Edition,
+                  earlier: list[TrustResult] | None = None) -> int:
+    """Write every file of the output folder (each atomically); the number written.
+
+    `earlier`: the results of the quarter before the first one reported (when only some quarters
+    are reported), so that their trust pages still show the change from it."""
     env = environment()
     common = {"version": __version__, "edition": edition.data, "source_file": Path(data.file).name,
               "source_sha256": data.sha256, "fmt": _fmt}
@@ -199,19 +203,21 @@ def write_reports(out_dir: Path, data: PublishedData, results: list[TrustResult]
         written += 1
 
     quarters = sorted({r.trust.quarter for r in results}, key=quarter_key)
-    by_key = {(r.trust.trust_code, r.trust.trust_type, r.trust.quarter): r for r in results}
+    by_key = {(r.trust.trust_code, r.trust.trust_type, r.trust.quarter): r for r in (earlier or []) + results}
+    before = sorted({r.trust.quarter for r in earlier or []}, key=quarter_key)
     table = verify.agreement(results, edition)
     trust_page = env.get_template("nof_trust.html.j2")
     quarter_page = env.get_template("nof_dashboard.html.j2")
     for index, quarter in enumerate(quarters):
         in_quarter = [r for r in results if r.trust.quarter == quarter]
-        previous_quarter = quarters[index - 1] if index else None
+        previous_quarter = quarters[index - 1] if index else (before[-1] if before else None)
         for r in in_quarter:
             previous = (by_key.get((r.trust.trust_code, r.trust.trust_type, previous_quarter))
                         if previous_quarter else None)
             context = trust_context(r, peers, results, edition, previous)
             put(out_dir / quarter_slug(quarter) / "trusts" / f"{code_stem(r.trust.trust_code)}.html",
-                trust_page.render(**common, **context, previous_slug=quarter_slug(previous_quarter or "")))
+                trust_page.render(**common, **context, stem=code_stem(r.trust.trust_code),
+                                  previous_slug=quarter_slug(previous_quarter) if index else None))
         rows = league_rows(in_quarter, edition, peers)
         cuts = in_quarter[0].cutpoints
         cut_text = (f"{', '.join(f'{c:g}' for c in cuts.cuts)} ({cuts.provenance})" if cuts else "none")
