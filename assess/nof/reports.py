@@ -217,7 +217,7 @@ def write_reports(out_dir: Path, data: PublishedData, results: list[TrustResult]
             context = trust_context(r, peers, results, edition, previous)
             put(out_dir / quarter_slug(quarter) / "trusts" / f"{code_stem(r.trust.trust_code)}.html",
                 trust_page.render(**common, **context, stem=code_stem(r.trust.trust_code),
-                                  previous_slug=quarter_slug(previous_quarter) if index else None))
+                                  previous_slug=quarter_slug(previous_quarter) if index and previous_quarter else None))
         rows = league_rows(in_quarter, edition, peers)
         cuts = in_quarter[0].cutpoints
         cut_text = (f"{', '.join(f'{c:g}' for c in cuts.cuts)} ({cuts.provenance})" if cuts else "none")
