@@ -461,3 +461,10 @@ def test_a_scored_metric_the_edition_lacks_counts_in_its_files_domain(tmp_path, 
     (result, _) = method.run(data, resolve_cutpoints(edition))
     assert result.scores["OF1999"] == 4.0 and result.domain_scores["access"] == pytest.approx(3.0)
     assert result.average == pytest.approx((2.0 + 3.0 + 1.0 + 4.0) / 4)
+
+
+def test_an_output_folder_that_cannot_be_written_is_named(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("nof", DATA, "--quarter", "Q1 2025/26", "--out", blocker / "out")
+    assert result.exit_code == ExitCode.USAGE and "cannot write the reports" in result.stderr and str(blocker) in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from ..errors import AssessError
 from .edition import load_edition
 from .method import Method, load_cutpoints, resolve_cutpoints
 from .output import to_json, to_text
@@ -11,6 +12,12 @@ from .path import peer_stats
 from .reader import read_published
 
 MAX_WARNINGS_SHOWN = 20
+
+
+class OutputFolderError(AssessError):
+    """--out names a folder that cannot be written: a usage error (exit 2), not a bug."""
+
+    exit_code = 2
 
 
 def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, fmt: str, out_dir: Path | None,
@@ -41,5 +48,8 @@ def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, f
     if out_dir is not None:
         from .reports import write_reports
 
-        written = write_reports(out_dir, data, results, peers, edition, earlier)
+        try:
+            written = write_reports(out_dir, data, results, peers, edition, earlier)
+        except OSError as exc:  # a folder that cannot be written: say which, never a traceback
+            raise OutputFolderError(f"{exc.filename or out_dir}: cannot write the reports: {exc.strerror or exc}") from None
         warn(f"wrote {written} files to {out_dir}: open {out_dir / 'index.html'}")
