@@ -467,4 +467,5 @@ def test_an_output_folder_that_cannot_be_written_is_named(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = run("nof", DATA, "--quarter", "Q1 2025/26", "--out", blocker / "out")
-    assert result.exit_code == ExitCode.USAGE and "cannot write the reports" in result.stderr and str(blocker) in result.stderr
+    assert result.exit_code == ExitCode.USAGE
+    assert "cannot write the reports" in result.stderr and str(blocker) in result.stderr

@@ -51,5 +51,6 @@ def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, f
         try:
             written = write_reports(out_dir, data, results, peers, edition, earlier)
         except OSError as exc:  # a folder that cannot be written: say which, never a traceback
-            raise OutputFolderError(f"{exc.filename or out_dir}: cannot write the reports: {exc.strerror or exc}") from None
+            where = exc.filename or out_dir
+            raise OutputFolderError(f"{where}: cannot write the reports: {exc.strerror or exc}") from None
         warn(f"wrote {written} files to {out_dir}: open {out_dir / 'index.html'}")
