@@ -20,8 +20,8 @@ from ..fields import fields_of
 from ..resources import bundled_dir
 
 EDITION_ID = "nof-2025-26"
-Stage = Literal["finance", "segment", "adjust"]
-STAGES: tuple[Stage, ...] = ("finance", "segment", "adjust")
+Stage = Literal["bands", "finance", "segment", "adjust"]
+STAGES: tuple[Stage, ...] = ("bands", "finance", "segment", "adjust")
 
 
 class _Strict(BaseModel):
@@ -31,6 +31,8 @@ class _Strict(BaseModel):
 class StageFacts(BaseModel):
     """The values the method's rules read, one stage at a time (the schema their `when` checks)."""
 
+    plan_value: float | None = Field(None, description="planned surplus/deficit, % of income (OF0079)")
+    variance_value: float | None = Field(None, description="year-to-date variance to plan, % (OF0081)")
     plan_score: float | None = Field(None, description="planned surplus/deficit score (OF1079)")
     variance_score: float | None = Field(None, description="year-to-date variance to plan score (OF1081)")
     average: float | None = Field(None, description="the trust's average metric score")

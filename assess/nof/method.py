@@ -103,6 +103,7 @@ class TrustResult:
     rank: int | None = None
     rank_average: float = 0.0  # the 2-decimal average the rank is decided on
     from_published_average: bool = False  # a league table: no metric scores to average
+    finance_bands: dict[str, float] = field(default_factory=dict)  # OF1079/OF1081 from their values
 
     @property
     def key(self) -> tuple[str, str]:
@@ -143,6 +144,25 @@ class Method:
 
     # --- one trust-quarter -------------------------------------------------------------------
 
+    def _finance_bands(self, trust: TrustQuarter, fired: list[str]) -> dict[str, float]:
+        """The two finance scores from their published values (rules NOF-03..10), to check them."""
+        spec = self.edition.metrics[COMBINED]
+        ids = {"plan_score": spec.combines[0], "variance_score": spec.combines[1]}
+        values = {key: self.edition.metrics[metric].value_id for key, metric in ids.items()}
+        plan = trust.value(values["plan_score"] or "")
+        variance = trust.value(values["variance_score"] or "")
+        if plan is None or variance is None:
+            return {}
+        matched = self.fire("bands", StageFacts(plan_value=plan, variance_value=variance))
+        fired.extend(matched)
+        out: dict[str, float] = {}
+        for rid in matched:
+            for key, score in self.edition.rules[rid].effect.items():
+                if ids[key] in out:
+                    raise EngineError(f"{trust.trust_code} ({trust.quarter}): two finance bands matched {ids[key]}")
+                out[ids[key]] = float(score)
+        return out
+
     def _combined_finance(self, trust: TrustQuarter, fired: list[str]) -> tuple[float | None, str | None]:
         spec = self.edition.metrics[COMBINED]
         plan_id, variance_id = spec.combines
@@ -168,6 +188,7 @@ class Method:
         scores = {m: v for m, v in trust.scores.items() if m not in excluded}
         combined, source = (None, None)
         from_published = not scores
+        bands = self._finance_bands(trust, fired)
         if scores:
             combined, source = self._combined_finance(trust, fired)
             scores.pop(COMBINED, None)
@@ -210,7 +231,7 @@ class Method:
         return TrustResult(trust, scores, combined, source, average, domains, cutpoints, unadjusted, segment,
                            final if final is not None else segment, in_deficit, rsp, fired,
                            rank_average=published_average if published_average is not None else round2(average),
-                           from_published_average=from_published)
+                           from_published_average=from_published, finance_bands=bands)
 
     # --- a file ------------------------------------------------------------------------------
 

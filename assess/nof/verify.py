@@ -12,9 +12,10 @@ from .method import COMBINED, TrustResult, round2
 from .reader import quarter_key
 
 TOLERANCE = 0.01 + 1e-9  # published figures have 2 decimals
-STEPS = ("combined finance (OF1080)", "average (OF5002) within 0.01", "average (OF5002) exact to 2 dp",
-         "domain scores (OF4000-4005) within 0.01", "unadjusted segment (OF5003)", "adjusted segment (OF5000)",
-         "final segment (OF5005)", "league rank")
+EXACT_AVERAGE = "average (OF5002) exact to 2 dp"  # informative: not a requirement
+STEPS = ("finance scores from values (OF1079, OF1081)", "combined finance (OF1080)",
+         "average (OF5002) within 0.01", EXACT_AVERAGE, "domain scores (OF4000-4005) within 0.01",
+         "unadjusted segment (OF5003)", "adjusted segment (OF5000)", "final segment (OF5005)", "league rank")
 
 
 @dataclass
@@ -45,35 +46,38 @@ def agreement(results: list[TrustResult], edition: Edition) -> dict[str, dict[st
         t = r.trust
         row = table.setdefault(t.quarter, {step: Tally() for step in STEPS})
         who = f"{t.trust_code} ({t.quarter})"
+        if r.finance_bands:
+            scores = {m: t.value(m) for m in r.finance_bands}
+            row[STEPS[0]].add(scores == r.finance_bands, f"{who}: {r.finance_bands} vs {scores}")
         published = t.value(COMBINED)
         if published is not None and r.combined_source == "derived":
-            row[STEPS[0]].add(r.combined_finance == published, f"{who}: {r.combined_finance} vs {published}")
+            row[STEPS[1]].add(r.combined_finance == published, f"{who}: {r.combined_finance} vs {published}")
         published = t.value(pub.average)
         if published is not None and not r.from_published_average:
-            row[STEPS[1]].add(abs(r.average - published) <= TOLERANCE, f"{who}: {r.average:.4f} vs {published}")
-            row[STEPS[2]].add(round2(r.average) == published, f"{who}: {r.average:.4f} vs {published}")
+            row[STEPS[2]].add(abs(r.average - published) <= TOLERANCE, f"{who}: {r.average:.4f} vs {published}")
+            row[STEPS[3]].add(round2(r.average) == published, f"{who}: {r.average:.4f} vs {published}")
         if not r.from_published_average:
             for d in edition.data.domains:
                 given, mine = t.value(d.score_id), r.domain_scores.get(d.id)
                 if given is None and mine is None:
                     continue
                 ok = given is not None and mine is not None and abs(mine - given) <= TOLERANCE
-                row[STEPS[3]].add(ok, f"{who} {d.score_id}: {mine} vs {given}")
-        for step, mine, metric in ((STEPS[4], r.segment_unadjusted, pub.segment_unadjusted),
-                                   (STEPS[5], r.segment, pub.segment), (STEPS[6], r.final_segment, pub.final_segment)):
+                row[STEPS[4]].add(ok, f"{who} {d.score_id}: {mine} vs {given}")
+        for step, mine, metric in ((STEPS[5], r.segment_unadjusted, pub.segment_unadjusted),
+                                   (STEPS[6], r.segment, pub.segment), (STEPS[7], r.final_segment, pub.final_segment)):
             given = t.value(metric)
             if given is not None:
                 row[step].add(mine == given, f"{who}: {mine} vs {given:g}")
         ranked = t.rows.get(pub.segment) or t.rows.get(pub.average)
         if ranked is not None and ranked.rank is not None:
-            row[STEPS[7]].add(r.rank == ranked.rank, f"{who}: {r.rank} vs {ranked.rank}")
+            row[STEPS[8]].add(r.rank == ranked.rank, f"{who}: {r.rank} vs {ranked.rank}")
     return dict(sorted(table.items(), key=lambda kv: quarter_key(kv[0])))
 
 
 def disagreements(table: dict[str, dict[str, Tally]], required_only: bool = True) -> list[str]:
     """Every disagreement (the exact-average step left out when `required_only`)."""
     return [f"{step}: {d}" for row in table.values() for step, tally in row.items()
-            if not (required_only and step == STEPS[2]) for d in tally.disagreements]
+            if not (required_only and step == EXACT_AVERAGE) for d in tally.disagreements]
 
 
 def markdown(table: dict[str, dict[str, Tally]]) -> str:
