@@ -6,13 +6,21 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from casekit import FIXTURES, ROOT
 
 
-def test_wheel_ships_rules_and_templates_and_scores_from_elsewhere(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
-    (wheel,) = (tmp_path / "dist").glob("stp_assess-*.whl")
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The project built as a wheel once for the module (a regular, non-editable install)."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+                   check=True, capture_output=True)
+    (built,) = dist.glob("stp_assess-*.whl")
+    return built
+
+
+def test_wheel_ships_rules_and_templates_and_scores_from_elsewhere(tmp_path, wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "assess/_rules/catalogue.yaml" in names
     assert any(n.startswith("assess/_reports/") and n.endswith(".j2") for n in names)
@@ -29,10 +37,7 @@ def test_wheel_ships_rules_and_templates_and_scores_from_elsewhere(tmp_path):
     assert "ICS readiness" in proc.stdout
 
 
-def test_wheel_ships_the_oversight_framework_edition_and_runs_it_from_elsewhere(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
-    (wheel,) = (tmp_path / "dist").glob("stp_assess-*.whl")
+def test_wheel_ships_the_oversight_framework_edition_and_runs_it_from_elsewhere(tmp_path, wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "assess/_rules/nof-2025-26/edition.yaml" in names
     assert "assess/nof/method.py" in names and "assess/_reports/nof_trust.html.j2" in names
