@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from ..conditions import dnf_terms
 from ..engine import Matcher
 from ..errors import EngineError, InputError
 from ..graded import GradedScale, Segments, mean
@@ -119,7 +119,7 @@ class Method:
         self._matchers: dict[Stage, Matcher] = {}
         try:
             for stage in STAGES:
-                conditions = [(rid, form, _firings(form)) for rid, form in edition.engine_conditions(stage)]
+                conditions = [(rid, form, dnf_terms(form)) for rid, form in edition.engine_conditions(stage)]
                 self._matchers[stage] = Matcher(conditions, label=f"nof_{stage}")
         except Exception:
             self.close()
@@ -253,12 +253,6 @@ class Method:
         results = [self.assess(t, cutpoints[t.quarter]) for t in data.trusts if t.quarter in quarters]
         rank(results)
         return results
-
-
-def _firings(form: tuple[Any, ...]) -> int:
-    from ..conditions import dnf_terms
-
-    return dnf_terms(form)
 
 
 def rank(results: list[TrustResult]) -> None:

@@ -317,12 +317,16 @@ def _league_table(rows: list[tuple[int, dict[str, str] | str]], file: str, editi
             problems.append(Problem(file, line, f"{code} ({quarter}): average, segment or rank is not a number: "
                                     "row skipped"))
             continue
+        if average is None:
+            problems.append(Problem(file, line, f"{code} ({quarter}): no average score: row skipped"))
+            continue
         deficit_text = row.get("Trust_in_financial_deficit", "").strip().lower()
         if deficit_text not in _YES | _NO:
             problems.append(Problem(file, line, f"{code} ({quarter}): Trust_in_financial_deficit "
                                     f"{row['Trust_in_financial_deficit']!r} is not yes/no: read as not in deficit"))
         trust = trusts[(quarter, code)] = _trust(row, quarter, line)
-        given = [(pub.average, average), (pub.deficit_flag, 1.0 if deficit_text in _YES else 0.0)]
+        deficit = 1.0 if deficit_text in _YES else 0.0
+        given: list[tuple[str, float | None]] = [(pub.average, average), (pub.deficit_flag, deficit)]
         if segment == 5:
             given += [(pub.final_segment, segment), (pub.recovery_support_flag, 1.0)]
         else:
