@@ -79,5 +79,5 @@ def to_text(results: list[TrustResult], edition: Edition) -> str:
         lines.append(f"{r.rank or '':>4}  {r.trust.trust_code:<6} {r.rank_average:>7.2f}  {r.segment_unadjusted:>3}  "
                      f"{r.segment:>3}  {r.final_segment:>5}  {flag:<7}  {r.trust.trust_name}")
     lines.append("")
-    lines.append(f"Data: NHS England. {edition.data.licence_note}")
+    lines.append(edition.data.licence_note)
     return "\n".join(lines) + "\n"
