@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,9 +13,14 @@ from casekit import FIXTURES, ROOT
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """The project built as a wheel once for the module (a regular, non-editable install)."""
+    """The project built as a wheel once for the module (a regular, non-editable install), from a
+    clean copy: pip builds in the source tree, where a stale build/ folder can hide a package that
+    setup.cfg forgets to list."""
+    source = tmp_path_factory.mktemp("source") / "project"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "build", "*.egg-info", "node_modules", "out", "__pycache__", ".*_cache"))
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
                    check=True, capture_output=True)
     (built,) = dist.glob("stp_assess-*.whl")
     return built
@@ -41,6 +47,9 @@ def test_wheel_ships_the_oversight_framework_edition_and_runs_it_from_elsewhere(
     names = zipfile.ZipFile(wheel).namelist()
     assert "assess/_rules/nof-2025-26/edition.yaml" in names
     assert "assess/nof/method.py" in names and "assess/_reports/nof_trust.html.j2" in names
+    # every subpackage ships (an editable install in the test's environment would hide one missing)
+    for init in sorted((ROOT / "assess").glob("*/__init__.py")):
+        assert f"assess/{init.parent.name}/__init__.py" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"
