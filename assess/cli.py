@@ -269,3 +269,30 @@ def _add_review_commands() -> None:
 
 
 _add_review_commands()
+
+
+@main.command("nof")
+@click.argument("data_file", metavar="DATA.csv", type=click.Path(path_type=Path))
+@click.option("--quarter", "-q", metavar="Q", help='Only this quarter, as the data names it (e.g. "Q2 2025/26").')
+@click.option("--cutpoints", "cutpoints_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help='YAML mapping a quarter to its three segment cut-points, e.g. "Q1 2025/26": [2.05, 2.325, '
+                   '2.62]; quarters it names override the bundled defaults (derived, not published).')
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help='text: a league table per quarter; json: {"trusts": [...]}, byte-identical for the same input.')
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a report per trust, the league workbook and the dashboard of each quarter here.")
+@_report_errors
+def nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, fmt: str, out_dir: Path | None) -> None:
+    """Segment NHS trusts by the NHS Oversight Framework 2025/26 from NHS England's published
+    DATA.csv (trust data or league table, any trust type).
+
+    \b
+    Average score: the unweighted mean of the metric scores (1 best, 4 worst), combined finance in
+    place of its two parts. Segment: the average against the quarter's three cut-points (at or
+    below the first: 1, ... above the third: 4); a trust in financial deficit goes no higher than
+    3; the Recovery Support Programme gives final segment 5. Rank: within trust type, by segment
+    then the published average. Rows that cannot be used are warnings naming their line."""
+    from .nof.command import run_nof
+
+    run_nof(data_file, quarter, cutpoints_file, fmt, out_dir,
+            echo=lambda text: click.echo(text, nl=False), warn=lambda text: click.echo(text, err=True))
