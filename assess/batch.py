@@ -31,6 +31,7 @@ from . import dashboard, report
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
 from .sources import FORMATS, read_source, validate
+from .textsafe import one_line
 
 RESULTS = "results.json"
 REPORTS = "reports"
@@ -111,7 +112,11 @@ def _init_worker(rules_dir: str | None) -> None:
 
 
 def _error(file: str, message: str, *, line: int | None = None, path: str | None = None) -> dict[str, Any]:
-    return {"file": file, "line": line, "field": path, "message": message}
+    """One errors.csv row. Every text in it may come from the input (a file name, a key, a value),
+    so each is clipped and its control and bidi characters shown as escapes, once, here: the rows
+    reach standard error, errors.csv and the dashboard."""
+    return {"file": one_line(file), "line": line, "field": None if path is None else one_line(path),
+            "message": one_line(message)}
 
 
 SLIM_CRITERION = ("id", "title", "domain", "severity", "status")

@@ -15,6 +15,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
 from .sources import load_submission, read_source, validate
 from .submission import Submission
+from .textsafe import one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +59,7 @@ def _report_errors(func: F) -> F:
         except AssessError as error:
             problems = error.all() if isinstance(error, InputError) else [error]
             for problem in problems:
-                click.echo(f"Error: {problem}", err=True)
+                click.echo(f"Error: {one_line(problem)}", err=True)
             sys.exit(exit_code_for(error))
 
     return wrapper  # type: ignore[return-value]
@@ -128,7 +129,7 @@ def check(files: tuple[Path, ...]) -> None:
         except InputError as error:
             failed.extend(error.all())
             continue
-        click.echo(f"ok  {path}  ({sub.footprint.code}, {sub.footprint.name})")
+        click.echo(one_line(f"ok  {path}  ({sub.footprint.code}, {sub.footprint.name})"))
     if failed:
         raise InputError(str(files[0]), "invalid", problems=failed)
 
@@ -255,7 +256,7 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     for warning in summary.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for problem in batch_module.iter_problems(summary):
-        click.echo(f"Error: {problem}", err=True)
+        click.echo(f"Error: {one_line(problem)}", err=True)
     if summary.errors or sys.stderr.isatty():
         click.echo(summary.describe(), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)

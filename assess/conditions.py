@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 from .errors import did_you_mean
 from .fields import SCALAR_KINDS, FieldSpec, fields_of
+from .labels import field_label, list_label, lower_first, plain
 
 NUMERIC = frozenset({"int", "float", "date"})
 ORDERED_OPS = ("lt", "lte", "gt", "gte")
@@ -77,6 +78,10 @@ class Leaf:
     expected: Any = None  # display form (dates as ISO text)
     ref_key: str | None = None  # value_from: compare with another value of the fact
     ref_label: str | None = None
+    title: str = ""  # the field (or the count) in words, for explanations
+    shown_path: str = ""  # the path shown beside the title (a count shows its list)
+    ref_title: str | None = None  # value_from: the other field in words
+    enum: bool = False  # values are enum codes, shown by their labels
 
 
 @dataclass(frozen=True)
@@ -235,16 +240,18 @@ class Parser:
         if spec.kind not in op.kinds:
             raise ConditionError(where, f"operator '{op.name}' does not apply to {spec.kind} field '{path}'")
         label = path  # inside a count's where: relative to the item, read after "count of <list> where"
+        words = {"title": field_label(path, spec.title), "shown_path": path,
+                 "enum": spec.kind == "enum" or (spec.kind == "list" and spec.item_kind == "enum")}
         key = self.needs.field_key(path) if list_path is None else path
         if list_path is not None:
             self.needs.item_fields.setdefault(list_path, set()).add(path)
         if "value_from" in raw:
-            return self._compare_ref(raw, where, spec, op, key, label, list_path)
+            return self._compare_ref(raw, where, spec, op, key, label, list_path, words)
         has_value = "value" in raw
         if op.operand == "none":
             if has_value:
                 raise ConditionError(where, f"'{op.name}' takes no value")
-            return Compare(key, label, spec.kind, op.name)
+            return Compare(key, label, spec.kind, op.name, **words)
         if not has_value:
             raise ConditionError(where, f"'{op.name}' needs a value (or value_from)")
         value = raw["value"]
@@ -264,10 +271,10 @@ class Parser:
             operand, expected = tuple(c[0] for c in conv), [c[1] for c in conv]
         else:  # item of a list field
             operand, expected = _convert(value, spec.item_kind or "", spec.values, f"{where}.value")
-        return Compare(key, label, spec.kind, op.name, operand, expected)
+        return Compare(key, label, spec.kind, op.name, operand, expected, **words)
 
     def _compare_ref(self, raw: dict[str, Any], where: str, spec: FieldSpec, op: Operator, key: str,
-                     label: str, list_path: str | None) -> Compare:
+                     label: str, list_path: str | None, words: dict[str, Any]) -> Compare:
         if "value" in raw:
             raise ConditionError(where, "give either 'value' or 'value_from', not both")
         if op.name not in NEGATE:
@@ -285,7 +292,8 @@ class Parser:
         ref_key = self.needs.field_key(ref)
         if list_path is not None:
             self.needs.item_refs.setdefault(list_path, set()).add(ref_key)
-        return Compare(key, label, spec.kind, op.name, ref_key=ref_key, ref_label=ref)
+        return Compare(key, label, spec.kind, op.name, ref_key=ref_key, ref_label=ref,
+                       ref_title=field_label(ref, ref_spec.title), **words)
 
     def _count(self, raw: dict[str, Any], where: str) -> Count:
         unknown = set(raw) - {"count", "where", "op", "value"}
@@ -313,8 +321,9 @@ class Parser:
             raise ConditionError(f"{where}.value", f"a count compares with a whole number (got {value!r})")
         key = self.needs.count_key(list_path, describe(sub) if sub else None, sub)
         label = f"count of {list_path}" + (f" where {describe(sub)}" if sub else "")
+        title = f"Number of {list_label(list_path)}" + (f" where {say(sub)}" if sub else "")
         return Count(key, label, "int", op, operand, list(value) if op == "between" else value,
-                     list_path=list_path, where=sub)
+                     title=title, shown_path=list_path, list_path=list_path, where=sub)
 
 
 def describe(node: Node | None) -> str:
@@ -328,6 +337,33 @@ def describe(node: Node | None) -> str:
     if isinstance(node, Not):
         return f"not ({describe(node.child)})"
     return f"{node.label} {expectation(node)}"
+
+
+def say(node: Node) -> str:
+    """A condition in words, for explanations: field labels and enum labels, dates as dates."""
+    if isinstance(node, All):
+        return " and ".join(f"({say(c)})" if isinstance(c, AnyOf) else say(c) for c in node.children)
+    if isinstance(node, AnyOf):
+        return " or ".join(f"({say(c)})" if isinstance(c, All) else say(c) for c in node.children)
+    if isinstance(node, Not):
+        return f"not ({say(node.child)})"
+    return f"{lower_first(node.title or node.label)} {plain_expectation(node)}"
+
+
+def plain_expectation(leaf: Leaf, negated: bool = False) -> str:
+    """What a leaf asks for, for a reviewer: as `expectation`, with values in words."""
+    op = OPERATORS[leaf.op]
+    if leaf.op == "exists":
+        text = "given"
+    elif leaf.ref_key is not None:
+        text = f"{op.symbol} {lower_first(leaf.ref_title or leaf.ref_label or '')}"
+    elif leaf.op == "between":
+        text = f"between {plain(leaf.expected[0], leaf.kind)} and {plain(leaf.expected[1], leaf.kind)}"
+    elif leaf.op == "in":
+        text = "one of " + plain(leaf.expected, leaf.kind, leaf.enum)
+    else:
+        text = f"{op.symbol} {plain(leaf.expected, leaf.kind, leaf.enum)}"
+    return f"not {text}" if negated else text
 
 
 def expectation(leaf: Leaf, negated: bool = False) -> str:
@@ -396,18 +432,25 @@ class ClauseFailure:
     text: str
     one_of: int | None = None
     option: int | None = None
+    label: str = ""  # the field (or count) in words
+    field: str = ""  # the path shown beside the label (a count's list)
+    submitted_text: str = ""  # the submitted value in words (dates as dates, enum labels)
+    expected_text: str = ""  # what was expected, in words
 
     def __init__(self, path: str, op: str, expected: Any, submitted: Any, text: str,
-                 one_of: int | None = None, option: int | None = None) -> None:
+                 one_of: int | None = None, option: int | None = None, label: str = "", field: str = "",
+                 submitted_text: str = "", expected_text: str = "") -> None:
         # the generated frozen __init__ sets each field through object.__setattr__ (2.4 µs); an
         # assessment builds ~45 of these, so fill the instance dict directly (0.9 µs)
         d = self.__dict__
         d["path"], d["op"], d["expected"], d["submitted"] = path, op, expected, submitted
         d["text"], d["one_of"], d["option"] = text, one_of, option
+        d["label"], d["field"], d["submitted_text"], d["expected_text"] = label, field, submitted_text, expected_text
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "op": self.op, "expected": self.expected, "submitted": self.submitted,
-                "text": self.text, "one_of": self.one_of, "option": self.option}
+                "text": self.text, "one_of": self.one_of, "option": self.option, "label": self.label,
+                "field": self.field, "submitted_text": self.submitted_text, "expected_text": self.expected_text}
 
 
 def display(leaf: Leaf, value: Any) -> Any:
@@ -441,18 +484,25 @@ def _failures(node: Node, fact: Mapping[str, Any], negated: bool, tag: tuple[int
         return [f for k, c in enumerate(failing, 1) for f in _failures(c, fact, negated, (group, k), groups)]
     if leaf_holds(node, fact) != negated:
         return []
-    submitted = display(node, fact.get(node.key))
-    want = expectation(node, negated)
-    if node.ref_key is not None:
-        ref_value = fact.get(node.ref_key)
-        want += f" ({_show(ref_value) if ref_value is not None else 'not given'})"
-    got = "not given" if submitted is None else _show(submitted if not isinstance(submitted, list)
-                                                      else ", ".join(map(str, submitted)))
     op = f"not {node.op}" if negated else node.op
-    expected = node.expected if node.ref_key is None else {"value_from": node.ref_label,
-                                                           "value": fact.get(node.ref_key)}
-    return [ClauseFailure(node.label, op, expected, submitted, f"{node.label}: submitted {got}; expected {want}",
-                          *(tag or (None, None)))]
+    return [clause_failure(node, op, plain_expectation(node, negated), fact, tag)]
+
+
+def clause_failure(leaf: Leaf, op: str, want: str, fact: Mapping[str, Any],
+                   tag: tuple[int, int] | None) -> ClauseFailure:
+    """The record of one failing leaf: the values as data (dates in ISO form) and in words."""
+    submitted = display(leaf, fact.get(leaf.key))
+    if leaf.ref_key is not None:
+        ref_value = display(leaf, fact.get(leaf.ref_key))
+        want += f" ({plain(ref_value, leaf.kind, leaf.enum)})"
+        expected: Any = {"value_from": leaf.ref_label, "value": ref_value}
+    else:
+        expected = leaf.expected
+    got = plain(submitted, leaf.kind, leaf.enum)
+    one_of, option = tag or (None, None)
+    return ClauseFailure(leaf.label, op, expected, submitted,
+                         f"{leaf.title} ({leaf.shown_path}): submitted {got}; expected {want}",
+                         one_of, option, leaf.title, leaf.shown_path, got, want)
 
 
 class Explainer:
@@ -486,7 +536,7 @@ class Explainer:
         elif isinstance(node, Not):
             self._order.append((self._NOT, self._add(node.child)))
         else:
-            texts = (expectation(node, False), expectation(node, True))
+            texts = (plain_expectation(node, False), plain_expectation(node, True))
             self._order.append((self._LEAF, node, node.key, node.op == "exists", OPERATORS[node.op].test,
                                 node.operand, node.ref_key, texts, (node.op, f"not {node.op}"),
                                 node.kind == "date"))
@@ -564,22 +614,7 @@ class Explainer:
     @staticmethod
     def _failure(entry: tuple[Any, ...], fact: Mapping[str, Any], negated: bool,
                  tag: tuple[int, int] | None) -> ClauseFailure:
-        leaf, key, ref_key, texts, ops, is_date = entry[1], entry[2], entry[6], entry[7], entry[8], entry[9]
-        value = fact.get(key)
-        submitted = (dt.date.fromordinal(value).isoformat() if is_date and isinstance(value, int)
-                     else value)
-        want = texts[negated]
-        if ref_key is not None:
-            ref_value = fact.get(ref_key)
-            want += f" ({_show(ref_value) if ref_value is not None else 'not given'})"
-            expected: Any = {"value_from": leaf.ref_label, "value": ref_value}
-        else:
-            expected = leaf.expected
-        got = "not given" if submitted is None else _show(submitted if not isinstance(submitted, list)
-                                                          else ", ".join(map(str, submitted)))
-        one_of, option = tag or (None, None)
-        return ClauseFailure(leaf.label, ops[negated], expected, submitted,
-                             f"{leaf.label}: submitted {got}; expected {want}", one_of, option)
+        return clause_failure(entry[1], entry[8][negated], entry[7][negated], fact, tag)
 
 
 # --- negation normal form, for the engine -----------------------------------------------------

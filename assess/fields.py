@@ -30,6 +30,7 @@ class FieldSpec:
     model: type[BaseModel] | None = None  # for "records": the item model
     optional: bool = False
     description: str = ""
+    title: str = ""  # the schema's title for the field, when it has one
 
 
 def _strip(annotation: Any) -> tuple[Any, bool]:
@@ -60,19 +61,21 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         annotation, optional = _strip(info.annotation)
-        desc = info.description or ""
+        desc, title = info.description or "", info.title or ""
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _walk(annotation, path + ".", out)
         elif typing.get_origin(annotation) is list:
             item, _ = _strip(typing.get_args(annotation)[0])
             if isinstance(item, type) and issubclass(item, BaseModel):
-                out[path] = FieldSpec(path, "records", model=item, optional=True, description=desc)
+                out[path] = FieldSpec(path, "records", model=item, optional=True, description=desc,
+                                      title=title)
             else:
                 kind, values = _scalar_kind(item)
-                out[path] = FieldSpec(path, "list", values, item_kind=kind, optional=True, description=desc)
+                out[path] = FieldSpec(path, "list", values, item_kind=kind, optional=True,
+                                      description=desc, title=title)
         else:
             kind, values = _scalar_kind(annotation)
-            out[path] = FieldSpec(path, kind, values, optional=optional, description=desc)
+            out[path] = FieldSpec(path, kind, values, optional=optional, description=desc, title=title)
 
 
 @lru_cache(maxsize=None)

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from .results import Assessment
+from .textsafe import visible
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -35,7 +36,17 @@ SEVERITIES = ("blocking", "major", "minor")
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
     return _environment(directory, autoescape=jinja2.select_autoescape(
-        enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=False))
+        enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=False),
+        finalize=lambda value: value if isinstance(value, Markup) or not isinstance(value, str)
+        else visible(value, keep_lines=True))
+
+
+@cache
+def text_environment(directory: str | None = None) -> jinja2.Environment:
+    """The terminal environment: every `{{ value }}` shows control, C1 and bidi characters (line
+    breaks included) as escapes, so submitted text can neither drive the terminal nor forge a line."""
+    return _environment(directory, autoescape=False,
+                        finalize=lambda value: value if not isinstance(value, str) else visible(value))
 
 
 @cache
@@ -68,7 +79,10 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["longdate"] = long_date
     env.filters["code"] = md_code
     env.filters["required"] = required
+    env.filters["submitted"] = submitted
+    env.filters["plural"] = plural
     env.globals["clause_groups"] = clause_groups
+    env.globals["cap_lines"] = cap_lines
     env.globals["asset"] = asset
     env.globals["csp_hash"] = csp_hash
     env.globals["severities"] = SEVERITIES
@@ -88,7 +102,7 @@ def md_escape(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = _MD_INLINE.sub(r"\\\1", _WHITESPACE.sub(" ", str(value)))
+    text = _MD_INLINE.sub(r"\\\1", visible(_WHITESPACE.sub(" ", str(value))))
     return _MD_LEADING.sub(_escape_leading, text)
 
 
@@ -117,11 +131,37 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 def required(failure: dict[str, Any]) -> str:
     """What a failing clause asked for, as the engine phrased it ("> 0", "includes carers")."""
+    if failure.get("expected_text"):
+        return str(failure["expected_text"])
     text = str(failure.get("text") or "")
     head, sep, want = text.rpartition("; expected ")
     if sep and head:
         return want
     return f"{failure.get('op')} {show(failure.get('expected'))}"
+
+
+def submitted(failure: dict[str, Any]) -> str:
+    """What a failing clause was given, in words (dates as dates, enum values by their labels)."""
+    if failure.get("submitted_text"):
+        return str(failure["submitted_text"])
+    return show(failure.get("submitted"))
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 blocking criterion', '2 blocking criteria'."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def cap_lines(assessment: dict[str, Any]) -> dict[str, Any]:
+    """The caps that set the rating, each on its own line, and the others (met by a submission
+    already rated at or below them) for one line: five identical 'Rating capped' lines under a
+    rating that is already the lowest say nothing a reviewer can act on."""
+    rating, lowered = assessment["rating"], assessment["rating"] != assessment["score_rating"]
+    binding = [c for c in assessment["caps_applied"] if lowered and c["max_rating"] == rating]
+    other = [c for c in assessment["caps_applied"] if c not in binding]
+    heading = (f"Also not met, without changing the rating ({rating})" if binding else
+               f"Caps not met that do not change the rating ({rating})")
+    return {"binding": binding, "other": other, "other_heading": heading}
 
 
 def clause_groups(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -199,12 +239,12 @@ def render_json(assessment: Assessment, **_: Any) -> str:
     return assessment.to_json()
 
 
-def _template(name: str, markdown: bool = False) -> Callable[..., str]:
+def _template(name: str, kind: str = "html") -> Callable[..., str]:
     def render_with(assessment: Assessment | dict[str, Any], **context: Any) -> str:
         data = assessment.to_dict() if isinstance(assessment, Assessment) else assessment
         from . import __version__
 
-        env = markdown_environment() if markdown else environment()
+        env = {"markdown": markdown_environment, "text": text_environment}.get(kind, environment)()
         return env.get_template(name).render(a=data, version=__version__, **{**GAP_REPORT_DEFAULTS, **context})
     return render_with
 
@@ -221,8 +261,8 @@ GAP_REPORT_DEFAULTS: dict[str, Any] = {
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "json": render_json,
-    "text": _template("assessment.txt.j2"),
-    "markdown": _template("assessment.md.j2", markdown=True),
+    "text": _template("assessment.txt.j2", "text"),
+    "markdown": _template("assessment.md.j2", "markdown"),
     "html": _template("assessment.html.j2"),
 }
 

@@ -10,6 +10,7 @@ import zipfile
 from typing import Any, Sequence
 
 from .report import READINESS, write_atomic
+from .textsafe import spreadsheet_cell
 
 ERROR_COLUMNS = ("file", "line", "field", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -119,7 +120,7 @@ def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ERROR_COLUMNS)
     for error in errors:
-        writer.writerow([defuse("" if error.get(k) is None else error[k]) for k in ERROR_COLUMNS])
+        writer.writerow([spreadsheet_cell("" if error.get(k) is None else error[k]) for k in ERROR_COLUMNS])
     return buffer.getvalue()
 
 

@@ -228,8 +228,8 @@ def test_real_assessment_renders_every_failing_clause_in_markdown_and_html() -> 
     for c in unmet:
         assert f"#### {c['id']} " in md and f'id="c-{c["id"]}"' in html
         for f in c["explanation"]:
-            assert report.md_code(f["path"]) in md
-            assert report.md_escape(report.show(f["submitted"])) in md
+            assert f"{report.md_escape(f['label'])} {report.md_code(f['field'])}" in md
+            assert f"**{report.md_escape(f['submitted_text'])}**" in md
     assert report.render(d, "html", **context) == html  # data or Assessment: same page
 
 

@@ -1,0 +1,76 @@
+"""Text from a submission made safe to show: on a terminal, in a CSV cell, in a report.
+
+Submitted text (and file names) can hold characters that act instead of showing: escape sequences
+that clear a terminal or move its cursor, a newline that forges a line of output, C1 controls,
+bidi overrides that make text read backwards. `visible` replaces each with its escape (`\\x1b`,
+`\\n`, `\\u202e`), so it shows and does nothing. `clip` bounds how much input one message echoes.
+`one_line` does both, for terminal lines and error rows. `spreadsheet_cell` keeps a cell from
+being run as a formula when a CSV is opened in a spreadsheet.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 and C1 controls and DEL; bidi embeddings, overrides, isolates and marks; line and paragraph
+# separators (they break lines in some terminals and viewers).
+_FORMAT = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_ACTIVE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
+_ACTIVE_KEEP_LINES_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+WORD_LIMIT = 120  # longest run of input (no spaces) one message echoes
+MESSAGE_LIMIT = 2000  # longest message line
+_LONG_RUN = re.compile(r"\S{%d,}" % (WORD_LIMIT + 1))
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: Any, *, keep_lines: bool = False) -> str:
+    """`text` with every control, C1 and bidi character replaced by its visible escape.
+
+    keep_lines=True leaves newlines and tabs alone (for HTML, where they are only white space)."""
+    pattern = _ACTIVE_KEEP_LINES_RE if keep_lines else _ACTIVE_RE
+    return pattern.sub(_escape, str(text))
+
+
+def is_clean(text: str) -> bool:
+    """True when `text` holds nothing `visible` would escape."""
+    return _ACTIVE_RE.search(text) is None
+
+
+def clip(text: str, limit: int = MESSAGE_LIMIT, *, word_limit: int = WORD_LIMIT) -> str:
+    """`text` with each run of more than `word_limit` non-space characters cut, and the whole cut
+    at `limit`, each cut marked with an ellipsis and the length it had: a 4 MB key echoed twice in
+    one message comes out as two short excerpts, never as 8 MB."""
+    if len(text) > word_limit:
+        text = _LONG_RUN.sub(lambda m: _cut(m.group(), word_limit), text)
+    return _cut(text, limit) if len(text) > limit else text
+
+
+def _cut(text: str, limit: int) -> str:
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def one_line(text: Any, limit: int = MESSAGE_LIMIT) -> str:
+    """One line for a terminal, a log or an error row: clipped, then made visible.
+
+    Clipping comes first so that an escape sequence is never cut in half."""
+    return visible(clip(str(text), limit))
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a
+    line break) gets a leading apostrophe, the OWASP advice for CSV; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
