@@ -11,10 +11,12 @@ error) become rows of errors.csv and the other submissions are still scored and 
 """
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import traceback
@@ -30,7 +32,8 @@ import click
 from . import dashboard, report
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
-from .sources import FORMATS, read_source, validate
+from .sources import read_source, validate
+from .labels import long_date
 from .textsafe import one_line
 
 RESULTS = "results.json"
@@ -62,21 +65,124 @@ class BatchSummary:
         return text
 
 
-def discover(directory: Path, out_dir: Path | None = None) -> list[Path]:
-    """The submission files in `directory` (not its sub-folders), sorted by name.
+# What a batch does with each entry of the input folder. Nothing is skipped silently: an entry
+# is either read as a submission or becomes a row of errors.csv saying why it was not.
+SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
+# other spreadsheet formats go to the reader, which explains how to save them as .xlsx
+OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods")
+# what a batch writes; when --out is the input folder, these are its previous output, not input
+OUTPUT_NAMES = frozenset({RESULTS, REPORTS, "league.csv", "league.xlsx", "errors.csv", "index.html"})
+_KINDS = ((stat.S_ISDIR, "a folder: sub-folders are not read (run assess batch on it, or move its files up)"),
+          (stat.S_ISFIFO, "a named pipe (FIFO), not a file: not opened"),
+          (stat.S_ISCHR, "a device, not a file: not opened"), (stat.S_ISBLK, "a device, not a file: not opened"),
+          (stat.S_ISSOCK, "a socket, not a file: not opened"))
+SUPPORTED_TEXT = ", ".join(SUPPORTED[:-1]) + " or " + SUPPORTED[-1]
 
-    Only .yaml, .yml and .json files count; hidden files (editor and temporary files) are skipped,
-    and so is a previous results.json when the output folder is the input folder.
+
+def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Every entry of `directory` (not its sub-folders), sorted by name: the files to read as
+    submissions, and an errors.csv row for each other entry, saying why it is not read.
+
+    Nothing is opened here (a FIFO named x.yaml would block): entries are judged on lstat/stat.
+    Read: regular files, and symbolic links to regular files inside the folder, named .yaml,
+    .yml, .json, .xlsx (and .xls, .xlsm, .xlsb, .ods, which the reader refuses with advice).
+    Listed, not read: hidden entries (a name starting with '.'), other types, folders, named
+    pipes, devices, sockets, dangling or looping symbolic links and links that lead outside the
+    folder. The output folder itself, and a previous batch's outputs when --out is this folder,
+    are the batch's own and not listed.
     """
-    same = out_dir is not None and out_dir.resolve() == directory.resolve()
-    found = []
+    root = directory.resolve()
+    out = None if out_dir is None else out_dir.resolve()
+    found: list[Path] = []
+    skipped: list[dict[str, Any]] = []
     for path in sorted(directory.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.suffix.lower() not in FORMATS or not path.is_file():
+        if out is not None and (out == root and path.name in OUTPUT_NAMES or _resolves_to(path, out)):
             continue
-        if same and path.name == RESULTS:
+        reason = _not_read(path, root)
+        if reason is None:
+            found.append(path)
+        else:
+            skipped.append(_error(path.name, f"not read: {reason}"))
+    return found, skipped
+
+
+def _resolves_to(path: Path, target: Path) -> bool:
+    try:
+        return path.resolve() == target
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        return False
+
+
+def _not_read(path: Path, root: Path) -> str | None:
+    """Why an entry is not read as a submission (None: it is read)."""
+    if path.name.startswith("."):
+        return ("a hidden file (a name starting with '.' marks editor, lock and system files); "
+                "rename it without the '.' to assess it")
+    try:
+        info = path.lstat()
+        link = stat.S_ISLNK(info.st_mode)
+        if link:
+            info = path.stat()
+    except FileNotFoundError:
+        return "a symbolic link to nothing (its target does not exist)"
+    except OSError as exc:
+        if link and exc.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+        return f"cannot be inspected: {exc.strerror or exc}"
+    if link and root not in path.resolve().parents:
+        return "a symbolic link to something outside the folder; copy the file into the folder instead"
+    for test, reason in _KINDS:
+        if test(info.st_mode):
+            return ("a symbolic link to " + reason.removeprefix("a ")) if link else reason
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED or suffix in OTHER_SPREADSHEETS:
+        return None
+    kind = f"unsupported file type '{path.suffix}'" if path.suffix else "no file extension"
+    return f"{kind}: submissions are {SUPPORTED_TEXT} files"
+
+
+def discover(directory: Path, out_dir: Path | None = None) -> list[Path]:
+    """The submission files in `directory` (see `survey`, which also says why others are not read)."""
+    return survey(directory, out_dir)[0]
+
+
+def unique_codes(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One assessment per footprint code (compared ignoring case) in a league, and an errors.csv
+    row for every other: two submissions of one footprint would rank it twice and weigh twice in
+    the batch medians.
+
+    The most recent submission (by its date) is the one kept, as a resubmission replaces the one
+    before it; the others are listed with the file kept. When the most recent date is shared, the
+    batch cannot tell which is current: none of that code is kept, and each is listed.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault(str(entry["assessment"]["submission"]["code"]).casefold(), []).append(entry)
+    kept, rows = [], []
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
             continue
-        found.append(path)
-    return found
+        group.sort(key=lambda e: (e["assessment"]["submission"]["submitted_on"], e["file"]))
+        latest = group[-1]["assessment"]["submission"]["submitted_on"]
+        newest = [e for e in group if e["assessment"]["submission"]["submitted_on"] == latest]
+        code = group[-1]["assessment"]["submission"]["code"]
+        if len(newest) == 1:
+            kept.append(newest[0])
+            for entry in group[:-1]:
+                rows.append(_error(entry["file"], f"not ranked: footprint code {code} is also submitted in "
+                                                  f"{newest[0]['file']}, dated later ({long_date(latest)}), "
+                                                  "which is ranked instead"))
+        else:
+            others = ", ".join(e["file"] for e in group)
+            for entry in group:
+                rows.append(_error(entry["file"], f"not ranked: footprint code {code} is submitted more than "
+                                                  f"once with the same latest date ({long_date(latest)}) in "
+                                                  f"{others}; keep one file per footprint"))
+    kept.sort(key=lambda e: (e["assessment"]["submission"]["code"], e["file"]))
+    return kept, rows
 
 
 def safe_stem(code: str) -> str:
@@ -286,7 +392,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     review = batchwork.prepare(catalogue, decisions, previous)
     token = review.decisions if jobs <= 1 else batchwork.decisions_token(review.decisions)
     directory, out = Path(directory), Path(out_dir)
-    files = discover(directory, out)
+    files, skipped = survey(directory, out)
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
                      sys.stderr.isatty() if progress is None else progress)
     out.mkdir(parents=True, exist_ok=True)
@@ -295,9 +401,9 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
         scored = runner.map(score_one, [(str(p), p.name, edition, str(spool / f"{i}.json"), token)
                                         for i, p in enumerate(files)], "Scoring", _crashed_scoring)
         _share_criteria(scored)
-        errors = [row for result in scored for row in result.get("errors", [])]
-        entries = sorted((r for r in scored if "assessment" in r),
-                         key=lambda r: (r["assessment"]["submission"]["code"], r["file"]))
+        errors = skipped + [row for result in scored for row in result.get("errors", [])]
+        entries, twins = unique_codes([r for r in scored if "assessment" in r])
+        errors.extend(twins)
         for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
             entry["stem"] = stem
         errors.extend(batchwork.unknown_codes(review, [e["assessment"]["submission"]["code"] for e in entries]))
@@ -315,7 +421,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     finally:
         runner.close()
         shutil.rmtree(spool, ignore_errors=True)
-    return BatchSummary(out, len(files), len(entries), errors, list(review.warnings))
+    return BatchSummary(out, len(files) + len(skipped), len(entries), errors, list(review.warnings))
 
 
 def _share_criteria(scored: list[dict[str, Any]]) -> None:

@@ -42,11 +42,22 @@ def good_folder(folder: Path) -> Path:
                                             seven_day={"priority_standards_coverage_pct": 20.0},
                                             leadership={"leader_name": "A Leader"}))
     write(folder, "c-mid.json", submission("MID", population=900_000))
+    return folder
+
+
+def test_entries_that_are_not_submissions_are_listed_with_the_reason(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path / "in")
     (folder / "notes.txt").write_text("not a submission")
     (folder / ".editor-swap.yaml").write_text("{{{{")
     (folder / "sub").mkdir()
     write(folder / "sub", "nested.yaml", submission("NESTED"))
-    return folder
+    summary = run(folder, tmp_path / "out")
+    assert summary.assessed == 3 and summary.files == 6
+    reasons = {r["file"]: r["message"] for r in read_csv(tmp_path / "out" / "errors.csv")}
+    assert "hidden file" in reasons[".editor-swap.yaml"]
+    assert "unsupported file type '.txt'" in reasons["notes.txt"] and ".xlsx" in reasons["notes.txt"]
+    assert "sub-folders are not read" in reasons["sub"]
+    assert "Files not assessed (3)" in (tmp_path / "out" / "index.html").read_text()
 
 
 def run(folder: Path, out: Path, jobs: int = 1, **kwargs: Any) -> batch_module.BatchSummary:
@@ -193,20 +204,32 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(tmp_path: Path) -> None:
     assert output_bytes(tmp_path / "serial") == output_bytes(tmp_path / "parallel")
 
 
-def test_duplicate_codes_do_not_overwrite_each_other(tmp_path: Path) -> None:
+def test_one_footprint_submitted_twice_is_ranked_once_the_latest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "first.yaml", submission("TWIN", name="First twin", submitted_on="2016-06-30"))
+    write(folder, "second.yaml", submission("twin", name="Resubmitted, code in another case",
+                                            submitted_on="2016-10-21"))
+    write(folder, "other.yaml", submission("OTHER"))
+    summary = run(folder, tmp_path / "out")
+    assert summary.assessed == 2 and summary.failed_files == ["first.yaml"]
+    row = read_csv(tmp_path / "out" / "errors.csv")[0]
+    assert "not ranked" in row["message"] and "second.yaml" in row["message"] and "21 October 2016" in row["message"]
+    league = read_csv(tmp_path / "out" / "league.csv")
+    assert sorted(r["file"] for r in league) == ["other.yaml", "second.yaml"]
+    assert "first.yaml" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_one_footprint_twice_on_the_same_date_is_not_ranked_at_all(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     write(folder, "first.yaml", submission("TWIN", name="First twin"))
     write(folder, "second.yaml", submission("TWIN", name="Second twin"))
-    write(folder, "third.yaml", submission("twin", name="Third, differing in case only"))
+    write(folder, "other.yaml", submission("OTHER"))
     summary = run(folder, tmp_path / "out")
-    assert summary.assessed == 3
-    reports = sorted(p.name for p in (tmp_path / "out" / "reports").glob("*.html"))
-    assert reports == ["TWIN-2.html", "TWIN.html", "twin-3.html"]
-    assert "First twin" in (tmp_path / "out" / "reports" / "TWIN.html").read_text()
-    assert "Second twin" in (tmp_path / "out" / "reports" / "TWIN-2.html").read_text()
-    results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert [r["submission"]["name"] for r in results][:2] == ["First twin", "Second twin"]
+    assert summary.assessed == 1 and summary.failed_files == ["first.yaml", "second.yaml"]
+    assert all("same latest date" in r["message"] for r in summary.errors)
+    assert [r["file"] for r in read_csv(tmp_path / "out" / "league.csv")] == ["other.yaml"]
 
 
 @pytest.mark.parametrize("code, stem", [
