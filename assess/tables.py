@@ -10,7 +10,7 @@ import zipfile
 from typing import Any, Sequence
 
 from .report import READINESS, write_atomic
-from .textsafe import spreadsheet_cell
+from .textsafe import spreadsheet_cell, visible
 
 ERROR_COLUMNS = ("file", "line", "field", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +57,8 @@ def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
     import pandas as pd
 
     columns = [key for key, _ in league_columns(domains, extra)]
-    records = [{k: defuse(v) for k, v in r.items()} for r in league_records(rows, domains, extra)]
+    records = [{k: defuse(visible(v) if isinstance(v, str) else v) for k, v in r.items()}
+               for r in league_records(rows, domains, extra)]
     frame = pd.DataFrame(records, columns=columns)
     return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"))
 

@@ -16,7 +16,7 @@ from typing import Any
 # separators (they break lines in some terminals and viewers).
 _FORMAT = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _ACTIVE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
-_ACTIVE_KEEP_LINES_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
+_ACTIVE_KEEP_LINES_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 WORD_LIMIT = 120  # longest run of input (no spaces) one message echoes
@@ -38,7 +38,7 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: Any, *, keep_lines: bool = False) -> str:
     """`text` with every control, C1 and bidi character replaced by its visible escape.
 
-    keep_lines=True leaves newlines and tabs alone (for HTML, where they are only white space)."""
+    keep_lines=True leaves line feeds and tabs alone (for HTML, where they are only white space)."""
     pattern = _ACTIVE_KEEP_LINES_RE if keep_lines else _ACTIVE_RE
     return pattern.sub(_escape, str(text))
 
