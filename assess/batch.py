@@ -32,8 +32,8 @@ import click
 from . import dashboard, report
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
-from .sources import read_source, validate
 from .labels import long_date
+from .sources import read_source, validate
 from .textsafe import one_line
 
 RESULTS = "results.json"

@@ -240,7 +240,7 @@ class Parser:
         if spec.kind not in op.kinds:
             raise ConditionError(where, f"operator '{op.name}' does not apply to {spec.kind} field '{path}'")
         label = path  # inside a count's where: relative to the item, read after "count of <list> where"
-        words = {"title": field_label(path, spec.title), "shown_path": path,
+        words: dict[str, Any] = {"title": field_label(path, spec.title), "shown_path": path,
                  "enum": spec.kind == "enum" or (spec.kind == "list" and spec.item_kind == "enum")}
         key = self.needs.field_key(path) if list_path is None else path
         if list_path is not None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
+from . import labels
 from .results import Assessment
 from .textsafe import visible
 
@@ -118,15 +119,8 @@ def _escape_leading(match: re.Match[str]) -> str:
 
 
 def long_date(value: str | None) -> str:
-    """An ISO date as people write it in England: 21 October 2016."""
-    if not value:
-        return "–"
-    day = dt.date.fromisoformat(str(value))
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+    """An ISO date as people write it in England: 21 October 2016 ('–' when there is none)."""
+    return labels.long_date(value) if value else "–"
 
 
 def required(failure: dict[str, Any]) -> str:

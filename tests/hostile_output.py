@@ -225,12 +225,53 @@ ENTRIES: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
+GOOD = ("dorset-thriving.yaml", "lincs-no-leader.yaml", "frimley-ics-ready.yaml")
+
+
+def build_batch_folder(folder: Path) -> None:
+    """Good fixtures beside every hostile content file, file name and folder entry."""
+    import shutil
+
+    from assess.textsafe import is_clean
+
+    folder.mkdir(parents=True)
+    for name in GOOD:
+        shutil.copy(ROOT / "fixtures" / name, folder / name)
+    for i, (pid, text) in enumerate(PAYLOADS):
+        if is_clean(text) or "\x1b" not in text:
+            data = hostile_submission(free_text_fields(), text)
+            data["footprint"]["code"] = f"HOSTILE{i:02d}"
+            (folder / f"content-{pid}.json").write_text(json.dumps(data, default=str), encoding="utf-8")
+    for _, name, content in FILE_NAMES:
+        (folder / name).write_text(content or BASE_FIXTURE.read_text(), encoding="utf-8")
+    for _, make in ENTRIES:
+        make(folder)
+
+
+def batch_table() -> None:  # pragma: no cover - a report for people, run by hand
+    import csv
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "in", Path(tmp) / "out"
+        build_batch_folder(folder)
+        start = time.perf_counter()
+        result = run_cli("batch", folder, "--out", out)
+        seconds = time.perf_counter() - start
+        rows = list(csv.DictReader((out / "errors.csv").open(encoding="utf-8")))
+        league = list(csv.DictReader((out / "league.csv").open(encoding="utf-8")))
+    print(f"batch: {len(list(folder.iterdir())) if folder.exists() else len(rows) + len(league)} entries, "
+          f"exit {result.exit_code}, {len(league)} ranked, {len(rows)} listed in errors.csv, {seconds:.2f} s")
+    for row in rows:
+        print(f"  {row['file'][:40]:42} {row['message'][:100]}")
+
+
 def main_table() -> None:  # pragma: no cover - a report for people, run by hand
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        outcomes = [check_field_case(Path(tmp), fields, pid, text) for fields in (free_text_fields(), ["footprint.code"])
-                    for pid, text in PAYLOADS]
+        outcomes = [check_field_case(Path(tmp), fields, pid, text)
+                    for fields in (free_text_fields(), ["footprint.code"]) for pid, text in PAYLOADS]
     by_payload: dict[str, list[Outcome]] = {}
     for o in outcomes:
         by_payload.setdefault(o.case.split(" ← ")[1], []).append(o)
@@ -243,3 +284,4 @@ def main_table() -> None:  # pragma: no cover - a report for people, run by hand
 
 if __name__ == "__main__":  # pragma: no cover
     main_table()
+    batch_table()

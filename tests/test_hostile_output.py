@@ -6,21 +6,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hostile_output import (
+    FILE_NAMES,
+    GOOD,
+    PAYLOADS,
+    build_batch_folder,
+    check_field_case,
+    csv_problems,
+    free_text_fields,
+    hostile_submission,
+    html_problems,
+    markdown_problems,
+    terminal_problems,
+)
 
 from assess import assess_file, load_catalogue, textsafe
 from assess.cli import main
 
-from hostile_output import (BASE_FIXTURE, ENTRIES, FILE_NAMES, PAYLOADS, ROOT, check_field_case, csv_problems,
-                            free_text_fields, hostile_submission, html_problems, markdown_problems,
-                            terminal_problems)
-
-GOOD = ("dorset-thriving.yaml", "lincs-no-leader.yaml", "frimley-ics-ready.yaml")
 SECONDS = 10.0  # bound for one case (the issue's), checked loosely: the machine may be shared
 
 
@@ -104,18 +111,7 @@ def _rows(path: Path) -> list[list[str]]:
 
 def test_batch_with_good_files_beside_every_hostile_entry(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    folder.mkdir()
-    for name in GOOD:
-        shutil.copy(ROOT / "fixtures" / name, folder / name)
-    valid_payloads = [(pid, text) for pid, text in PAYLOADS if textsafe.is_clean(text) or "\x1b" not in text]
-    for i, (pid, text) in enumerate(valid_payloads):
-        data = hostile_submission(free_text_fields(), text)
-        data["footprint"]["code"] = f"HOSTILE{i:02d}"
-        (folder / f"content-{pid}.json").write_text(json.dumps(data, default=str), encoding="utf-8")
-    for _, name, content in FILE_NAMES:
-        (folder / name).write_text(content or BASE_FIXTURE.read_text(), encoding="utf-8")
-    for _, make in ENTRIES:
-        make(folder)
+    build_batch_folder(folder)
     out = tmp_path / "out"
     start = time.perf_counter()
     result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])

@@ -11,12 +11,11 @@ from functools import cache
 from typing import Any
 
 import pytest
+from casekit import FIXTURES
 
 from assess import assess_file, load_catalogue, report
 from assess.fields import fields_of
 from assess.labels import enum_label, field_label, long_date, plain, words
-
-from casekit import FIXTURES
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.yaml"))
 FORMATS = ("text", "markdown", "html", "json")
