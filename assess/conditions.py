@@ -346,20 +346,27 @@ def say(node: Node) -> str:
     if isinstance(node, AnyOf):
         return " or ".join(f"({say(c)})" if isinstance(c, All) else say(c) for c in node.children)
     if isinstance(node, Not):
-        return f"not ({say(node.child)})"
+        child = node.child
+        if isinstance(child, (Compare, Count)) and child.op == "exists":
+            return f"{lower_first(child.title or child.label)} not given"
+        return f"not ({say(child)})"
     return f"{lower_first(node.title or node.label)} {plain_expectation(node)}"
 
 
 def plain_expectation(leaf: Leaf, negated: bool = False) -> str:
-    """What a leaf asks for, for a reviewer: as `expectation`, with values in words."""
-    op = OPERATORS[leaf.op]
-    if leaf.op == "exists":
+    """What a leaf asks for, for a reviewer: as `expectation`, with values in words, and a negated
+    comparison turned round ('≤ 0' rather than 'not > 0')."""
+    if negated and leaf.op in NEGATE:
+        negated, op = False, OPERATORS[NEGATE[leaf.op]]
+    else:
+        op = OPERATORS[leaf.op]
+    if op.name == "exists":
         text = "given"
     elif leaf.ref_key is not None:
         text = f"{op.symbol} {lower_first(leaf.ref_title or leaf.ref_label or '')}"
-    elif leaf.op == "between":
+    elif op.name == "between":
         text = f"between {plain(leaf.expected[0], leaf.kind)} and {plain(leaf.expected[1], leaf.kind)}"
-    elif leaf.op == "in":
+    elif op.name == "in":
         text = "one of " + plain(leaf.expected, leaf.kind, leaf.enum)
     else:
         text = f"{op.symbol} {plain(leaf.expected, leaf.kind, leaf.enum)}"

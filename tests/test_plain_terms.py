@@ -162,3 +162,14 @@ def test_labels():
     assert field_label("x.y", "Given title") == "Given title"
     assert words("planned_position_2020_21_gbp_m") == "planned position 2020/21 £ m"
     assert long_date(dt.date(2017, 6, 30)) == "30 June 2017"
+
+
+def test_the_batch_dashboard_shows_no_day_numbers_and_no_raw_codes(tmp_path):
+    from assess.batch import run_batch
+
+    run_batch(FIXTURES, tmp_path / "out", catalogue=catalogue(), progress=False)
+    prose = _prose((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html")
+    found = sorted(code for code in ENUM_CODES if re.search(rf"(?<![\w.-]){re.escape(code)}(?![\w.-])", prose))
+    assert not found
+    ordinals = {str(d.toordinal()) for p in FIXTURE_FILES for d in _dates(rendered(p.name)["data"])}
+    assert not [n for n in ordinals if re.search(rf"(?<![\d#]){n}(?!\d)", prose)]
