@@ -398,7 +398,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     out.mkdir(parents=True, exist_ok=True)
     spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
     try:
-        scored = runner.map(score_one, [(str(p), p.name, edition, str(spool / f"{i}.json"), token)
+        scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
                                         for i, p in enumerate(files)], "Scoring", _crashed_scoring)
         _share_criteria(scored)
         errors = skipped + [row for result in scored for row in result.get("errors", [])]

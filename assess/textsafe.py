@@ -2,7 +2,8 @@
 
 Submitted text (and file names) can hold characters that act instead of showing: escape sequences
 that clear a terminal or move its cursor, a newline that forges a line of output, C1 controls,
-bidi overrides that make text read backwards. `visible` replaces each with its escape (`\\x1b`,
+bidi overrides that make text read backwards, and the undecodable bytes of a file name that is
+not UTF-8 (which no UTF-8 file could even hold). `visible` replaces each with its escape (`\\x1b`,
 `\\n`, `\\u202e`), so it shows and does nothing. `clip` bounds how much input one message echoes.
 `one_line` does both, for terminal lines and error rows. `spreadsheet_cell` keeps a cell from
 being run as a formula when a CSV is opened in a spreadsheet.
@@ -15,6 +16,8 @@ from typing import Any
 # C0 and C1 controls and DEL; bidi embeddings, overrides, isolates and marks; line and paragraph
 # separators (they break lines in some terminals and viewers).
 _FORMAT = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# lone surrogates: the bytes of a file name that is not UTF-8, as Python decodes it
+_FORMAT += "\ud800-\udfff"
 _ACTIVE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
 _ACTIVE_KEEP_LINES_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -32,6 +35,8 @@ def _escape(match: re.Match[str]) -> str:
     if named:
         return named
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8: show the byte
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -53,12 +58,18 @@ def clip(text: str, limit: int = MESSAGE_LIMIT, *, word_limit: int = WORD_LIMIT)
     at `limit`, each cut marked with an ellipsis and the length it had: a 4 MB key echoed twice in
     one message comes out as two short excerpts, never as 8 MB."""
     if len(text) > word_limit:
-        text = _LONG_RUN.sub(lambda m: _cut(m.group(), word_limit), text)
+        pattern = _LONG_RUN if word_limit == WORD_LIMIT else re.compile(r"\S{%d,}" % (word_limit + 1))
+        text = pattern.sub(lambda m: _cut(m.group(), word_limit, run=True), text)
     return _cut(text, limit) if len(text) > limit else text
 
 
-def _cut(text: str, limit: int) -> str:
-    return f"{text[:limit]}… ({len(text):,} characters)"
+def _cut(text: str, limit: int, *, run: bool = False) -> str:
+    """`text` cut to at most `limit` characters, the cut marked; clipping what was clipped
+    changes nothing (a run keeps `limit` characters with its ellipsis, a whole `limit` with its
+    note)."""
+    note = f" ({len(text):,} characters)"
+    keep = limit - 1 if run else max(limit - 1 - len(note), 0)
+    return f"{text[:keep]}…{note}"
 
 
 def one_line(text: Any, limit: int = MESSAGE_LIMIT) -> str:

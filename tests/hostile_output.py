@@ -197,14 +197,17 @@ def check_field_case(tmp: Path, fields: list[str], payload_id: str, text: str) -
     return Outcome(f"{label} ← {payload_id}", "/".join(map(str, exits)), problems, time.perf_counter() - start)
 
 
-# File names a batch meets: (id, name, content) — content None means 'the base fixture'
-FILE_NAMES: list[tuple[str, str, str | None]] = [
+# File names a batch meets: (id, name, content)
+FILE_NAMES: list[tuple[str, str, str]] = [
     ("name-formula", "=HYPERLINK(1).yaml", "not: [valid"),
     ("name-escape", "\x1b[2Jclear.yaml", "not: [valid"),
     ("name-newline", "new\nline.yaml", "not: [valid"),
     ("name-bidi", "evil\u202eLMTH.yaml", "not: [valid"),
     ("name-markup", "<script>alert(1)<\\script>.yaml".replace("\\", "_"), "not: [valid"),
     ("name-long", "k" * 200 + ".yaml", "not: [valid"),
+    ("name-not-utf8", os.fsdecode(b"bad\xff.yaml"), "not: [valid"),
+    ("name-not-utf8-good", os.fsdecode(b"good\xfe.yaml"),
+     (ROOT / "fixtures" / "west-yorkshire-developing.yaml").read_text(encoding="utf-8")),
     ("key-escape", "key-escape.yaml", "schema_version: '1.0'\n\"\\e[2Jbad\\u202ekey\": 1\n"),
     ("key-huge", "key-huge.yaml", "schema_version: '1.0'\n" + "k" * 400_000 + ": 1\n"),
 ]
@@ -243,7 +246,7 @@ def build_batch_folder(folder: Path) -> None:
             data["footprint"]["code"] = f"HOSTILE{i:02d}"
             (folder / f"content-{pid}.json").write_text(json.dumps(data, default=str), encoding="utf-8")
     for _, name, content in FILE_NAMES:
-        (folder / name).write_text(content or BASE_FIXTURE.read_text(), encoding="utf-8")
+        (folder / name).write_text(content, encoding="utf-8")
     for _, make in ENTRIES:
         make(folder)
 
