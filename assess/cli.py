@@ -261,7 +261,7 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     for problem in batch_module.iter_problems(summary):
         click.echo(f"Error: {one_line(problem)}", err=True)
     if summary.errors or sys.stderr.isatty():
-        click.echo(summary.describe(), err=True)
+        click.echo(one_line(summary.describe()), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
 
 
