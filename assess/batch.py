@@ -181,6 +181,8 @@ def unique_codes(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
                 rows.append(_error(entry["file"], f"not ranked: footprint code {code} is submitted more than "
                                                   f"once with the same latest date ({long_date(latest)}) in "
                                                   f"{others}; keep one file per footprint"))
+    for row in rows:
+        row["duplicate"] = True  # the dashboard warns beside its league table
     kept.sort(key=lambda e: (e["assessment"]["submission"]["code"], e["file"]))
     return kept, rows
 
