@@ -75,7 +75,8 @@ def test_a_huge_key_is_echoed_clipped_and_escaped(tmp_path: Path) -> None:
 @pytest.mark.parametrize("raw,shown", [
     ("\x1b[2J", "\\x1b[2J"), ("a\nb", "a\\nb"), ("a\rb\tc", "a\\rb\\tc"), ("\x9b\x85", "\\x9b\\x85"),
     ("x\u202ey", "x\\u202ey"), ("\u2066\u2069\u200e\u200f\u061c", "\\u2066\\u2069\\u200e\\u200f\\u061c"),
-    ("\u2028\u2029", "\\u2028\\u2029"), ("bad\udcff.yaml", "bad\\xff.yaml"), ("\x7f\x00", "\\x7f\\x00"), ("plain — text, £ é 中", "plain — text, £ é 中"),
+    ("\u2028\u2029", "\\u2028\\u2029"), ("bad\udcff.yaml", "bad\\xff.yaml"),
+    ("\x7f\x00", "\\x7f\\x00"), ("plain — text, £ é 中", "plain — text, £ é 中"),
 ])
 def test_visible(raw: str, shown: str) -> None:
     assert textsafe.visible(raw) == shown
@@ -127,7 +128,7 @@ def test_batch_with_good_files_beside_every_hostile_entry(tmp_path: Path) -> Non
     entries = {p.name for p in folder.iterdir()}
     shown = {textsafe.one_line(name): name for name in entries}
     assert {shown.get(f, f) for f in listed | league} == entries
-    for pid, name, content in FILE_NAMES:
+    for pid, name, _ in FILE_NAMES:
         assert textsafe.one_line(name) in (league if pid.endswith("-good") else listed), pid
 
     # the good results are those of each file scored alone
