@@ -101,6 +101,8 @@ def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], li
         reason = _not_read(path, root)
         if reason is None:
             found.append(path)
+        elif reason is _SUB_FOLDER:
+            skipped.append({**_error(path.name, f"not read: {reason}"), "folder": True})
         else:
             skipped.append(_error(path.name, f"not read: {reason}"))
     return found, skipped
@@ -113,8 +115,13 @@ def _resolves_to(path: Path, target: Path) -> bool:
         return False
 
 
+_SUB_FOLDER = "a sub-folder: sub-folders are never read (run assess batch on it to assess what it holds)"
+
+
 def _not_read(path: Path, root: Path) -> str | None:
-    """Why an entry is not read as a submission (None: it is read)."""
+    """Why an entry is not read as a submission (None: it is read). A plain sub-folder is a
+    warning (_SUB_FOLDER), not an error: a folder of submissions may hold others, as the bundled
+    fixtures do; a folder named like a submission (x.yaml) is an error."""
     if path.name.startswith("."):
         return ("a hidden file (a name starting with '.' marks editor, lock and system files); "
                 "rename it without the '.' to assess it")
@@ -131,12 +138,14 @@ def _not_read(path: Path, root: Path) -> str | None:
         return f"cannot be inspected: {exc.strerror or exc}"
     if link and root not in path.resolve().parents:
         return "a symbolic link to something outside the folder; copy the file into the folder instead"
+    suffix = path.suffix.lower()
+    if stat.S_ISDIR(info.st_mode) and not link and suffix not in SUPPORTED + OTHER_SPREADSHEETS:
+        return _SUB_FOLDER
     for test, reason in _KINDS:
         if test(info.st_mode):
             return ("a symbolic link to " + reason.removeprefix("a ")) if link else reason
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
-    suffix = path.suffix.lower()
     if suffix in SUPPORTED or suffix in OTHER_SPREADSHEETS:
         return None
     kind = f"unsupported file type '{path.suffix}'" if path.suffix else "no file extension"
@@ -395,6 +404,8 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     token = review.decisions if jobs <= 1 else batchwork.decisions_token(review.decisions)
     directory, out = Path(directory), Path(out_dir)
     files, skipped = survey(directory, out)
+    folders = [row for row in skipped if row.get("folder")]
+    skipped = [row for row in skipped if not row.get("folder")]
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
                      sys.stderr.isatty() if progress is None else progress)
     out.mkdir(parents=True, exist_ok=True)
@@ -419,11 +430,12 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
         for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
             errors.extend(rows)
         errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
-        _write_batch_files(out, entries, errors, catalogue, review)
+        _write_batch_files(out, entries, errors, catalogue, review, folders=[row["file"] for row in folders])
     finally:
         runner.close()
         shutil.rmtree(spool, ignore_errors=True)
-    return BatchSummary(out, len(files) + len(skipped), len(entries), errors, list(review.warnings))
+    return BatchSummary(out, len(files) + len(skipped), len(entries), errors,
+                        [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)])
 
 
 def _share_criteria(scored: list[dict[str, Any]]) -> None:
@@ -450,7 +462,7 @@ def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
 
 
 def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
-                       catalogue: Catalogue, review: Any = None) -> None:
+                       catalogue: Catalogue, review: Any = None, folders: Sequence[str] = ()) -> None:
     from .review import batchwork
     from .tables import write_tables
 
@@ -464,6 +476,7 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
         entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
         stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)
     data["review"] = batchwork.dashboard_block(entries, review, errors)
+    data["folders_not_read"] = list(folders)
     extra = batchwork.league_extras(data["league"], entries, review)
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
     write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra,

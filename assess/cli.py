@@ -244,8 +244,9 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     OLD_RESULTS compares each footprint with its submission in an earlier batch's results.json
     (league change columns and sheet, who moved in the dashboard, a section in each gap report).
 
-    Every other entry (other types, hidden files, folders, pipes, broken or outside links) is
-    listed in errors.csv with the reason, never opened; of two submissions with one footprint
+    Every other entry (other types, hidden files, folders named like a submission, pipes, broken
+    or outside links) is listed in errors.csv with the reason, never opened (other sub-folders
+    get a warning); of two submissions with one footprint
     code only the latest-dated is ranked (neither, on the same date), and the other is listed.
     A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
     could not be (listed in errors.csv and on standard error). The same input gives the same

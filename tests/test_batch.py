@@ -51,13 +51,16 @@ def test_entries_that_are_not_submissions_are_listed_with_the_reason(tmp_path: P
     (folder / ".editor-swap.yaml").write_text("{{{{")
     (folder / "sub").mkdir()
     write(folder / "sub", "nested.yaml", submission("NESTED"))
+    (folder / "misnamed.yaml").mkdir()
     summary = run(folder, tmp_path / "out")
     assert summary.assessed == 3 and summary.files == 6
     reasons = {r["file"]: r["message"] for r in read_csv(tmp_path / "out" / "errors.csv")}
     assert "hidden file" in reasons[".editor-swap.yaml"]
     assert "unsupported file type '.txt'" in reasons["notes.txt"] and ".xlsx" in reasons["notes.txt"]
-    assert "sub-folders are not read" in reasons["sub"]
-    assert "Files not assessed (3)" in (tmp_path / "out" / "index.html").read_text()
+    assert "sub-folders are not read" in reasons["misnamed.yaml"]
+    assert "sub" not in reasons and any(w.startswith("sub: not read: a sub-folder") for w in summary.warnings)
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "Files not assessed (3)" in index and "Sub-folders are never read: sub." in index
 
 
 def run(folder: Path, out: Path, jobs: int = 1, **kwargs: Any) -> batch_module.BatchSummary:
