@@ -350,42 +350,27 @@ def say(node: Node) -> str:
         if isinstance(child, (Compare, Count)) and child.op == "exists":
             return f"{lower_first(child.title or child.label)} not given"
         return f"not ({say(child)})"
-    return f"{lower_first(node.title or node.label)} {plain_expectation(node)}"
+    return f"{lower_first(node.title or node.label)} {expectation(node, for_reader=True)}"
 
 
-def plain_expectation(leaf: Leaf, negated: bool = False) -> str:
-    """What a leaf asks for, for a reviewer: as `expectation`, with values in words, and a negated
-    comparison turned round ('≤ 0' rather than 'not > 0')."""
-    if negated and leaf.op in NEGATE:
+def expectation(leaf: Leaf, negated: bool = False, *, for_reader: bool = False) -> str:
+    """What a leaf asks for: '≥ 25', 'one of a, b', 'given'. For a reader of an explanation
+    (`for_reader`), values are in words (dates as dates, enum values by label, the other field by
+    its label) and a negated comparison is turned round ('≤ 0' rather than 'not > 0')."""
+    op = OPERATORS[leaf.op]
+    if for_reader and negated and leaf.op in NEGATE:
         negated, op = False, OPERATORS[NEGATE[leaf.op]]
-    else:
-        op = OPERATORS[leaf.op]
+    show: Callable[[Any], str] = (lambda v: plain(v, leaf.kind, leaf.enum)) if for_reader else _show
     if op.name == "exists":
         text = "given"
-    elif leaf.ref_key is not None:
-        text = f"{op.symbol} {lower_first(leaf.ref_title or leaf.ref_label or '')}"
-    elif op.name == "between":
-        text = f"between {plain(leaf.expected[0], leaf.kind)} and {plain(leaf.expected[1], leaf.kind)}"
-    elif op.name == "in":
-        text = "one of " + plain(leaf.expected, leaf.kind, leaf.enum)
-    else:
-        text = f"{op.symbol} {plain(leaf.expected, leaf.kind, leaf.enum)}"
-    return f"not {text}" if negated else text
-
-
-def expectation(leaf: Leaf, negated: bool = False) -> str:
-    """What a leaf asks for, in words: '≥ 25', 'one of a, b', 'not given'."""
-    op = OPERATORS[leaf.op]
-    if leaf.op == "exists":
-        text = "given"
     elif leaf.ref_label is not None:
-        text = f"{op.symbol} {leaf.ref_label}"
-    elif leaf.op == "between":
-        text = f"between {_show(leaf.expected[0])} and {_show(leaf.expected[1])}"
-    elif leaf.op == "in":
-        text = "one of " + ", ".join(_show(v) for v in leaf.expected)
+        text = f"{op.symbol} {lower_first(leaf.ref_title or leaf.ref_label) if for_reader else leaf.ref_label}"
+    elif op.name == "between":
+        text = f"between {show(leaf.expected[0])} and {show(leaf.expected[1])}"
+    elif op.name == "in":
+        text = "one of " + ", ".join(show(v) for v in leaf.expected)
     else:
-        text = f"{op.symbol} {_show(leaf.expected)}"
+        text = f"{op.symbol} {show(leaf.expected)}"
     return f"not {text}" if negated else text
 
 
@@ -492,7 +477,7 @@ def _failures(node: Node, fact: Mapping[str, Any], negated: bool, tag: tuple[int
     if leaf_holds(node, fact) != negated:
         return []
     op = f"not {node.op}" if negated else node.op
-    return [clause_failure(node, op, plain_expectation(node, negated), fact, tag)]
+    return [clause_failure(node, op, expectation(node, negated, for_reader=True), fact, tag)]
 
 
 def clause_failure(leaf: Leaf, op: str, want: str, fact: Mapping[str, Any],
@@ -543,7 +528,7 @@ class Explainer:
         elif isinstance(node, Not):
             self._order.append((self._NOT, self._add(node.child)))
         else:
-            texts = (plain_expectation(node, False), plain_expectation(node, True))
+            texts = (expectation(node, False, for_reader=True), expectation(node, True, for_reader=True))
             self._order.append((self._LEAF, node, node.key, node.op == "exists", OPERATORS[node.op].test,
                                 node.operand, node.ref_key, texts, (node.op, f"not {node.op}"),
                                 node.kind == "date"))
