@@ -210,6 +210,7 @@ FILE_NAMES: list[tuple[str, str, str]] = [
      (ROOT / "fixtures" / "west-yorkshire-developing.yaml").read_text(encoding="utf-8")),
     ("key-escape", "key-escape.yaml", "schema_version: '1.0'\n\"\\e[2Jbad\\u202ekey\": 1\n"),
     ("key-huge", "key-huge.yaml", "schema_version: '1.0'\n" + "k" * 400_000 + ": 1\n"),
+    ("key-4mb-json", "key-4mb.json", json.dumps({"schema_version": "1.0", "\x1b[2J" + "k" * 4_000_000: 1})),
 ]
 
 # Entries that are not submission files: (id, how to make it in the folder)
@@ -267,6 +268,9 @@ def batch_table() -> None:  # pragma: no cover - a report for people, run by han
           f"exit {result.exit_code}, {len(league)} ranked, {len(rows)} listed in errors.csv, {seconds:.2f} s")
     for row in rows:
         print(f"  {row['file'][:40]:42} {row['message'][:100]}")
+    import resource
+
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def main_table() -> None:  # pragma: no cover - a report for people, run by hand
@@ -283,6 +287,9 @@ def main_table() -> None:  # pragma: no cover - a report for people, run by hand
         exits = ", ".join(sorted({o.exits for o in group}))
         print(f"{pid:18} {len(group):5}  {exits:34} {sum(len(o.problems) for o in group):8} "
               f"{max(o.seconds for o in group):8.2f}")
+    import resource
+
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":  # pragma: no cover
