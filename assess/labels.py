@@ -18,7 +18,7 @@ _WORDS = {
     "ae": "A&E", "ccg": "CCG", "csu": "CSU", "gp": "GP", "hwb": "HWB", "ics": "ICS", "ld": "LD",
     "nhs": "NHS", "pct": "%", "stp": "STP", "uec": "UEC", "vcse": "VCSE", "wte": "WTE", "ons": "ONS",
     "rightcare": "RightCare", "4h": "4-hour", "8min": "8-minute", "cat": "category", "62d": "62-day",
-    "gbp": "£", "dtoc": "delayed transfers of care", "100k": "100,000",
+    "gbp": "£", "gbpm": "£m", "dtoc": "delayed transfers of care", "100k": "100,000",
 }
 # whole values with a name of their own
 _VALUES = {
@@ -33,7 +33,7 @@ DATE_SYMBOLS = {"lt": "before", "lte": "on or before", "gt": "after", "gte": "on
 
 def words(name: str) -> str:
     """A snake_case name in words: 'leader_ratified_on' → 'leader ratified on', 'ccg' → 'CCG'."""
-    parts = [part for part in name.replace("cat_a_", "cat_A_").split("_") if part]
+    parts = [part for part in name.replace("cat_a_", "cat_A_").replace("gbp_m", "gbpm").split("_") if part]
     for i in range(len(parts) - 1, 0, -1):  # 2020_21 is the financial year 2020/21
         if len(parts[i - 1]) == 4 and parts[i - 1].isdigit() and len(parts[i]) == 2 and parts[i].isdigit():
             parts[i - 1:i + 1] = [f"{parts[i - 1]}/{parts[i]}"]

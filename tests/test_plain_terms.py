@@ -160,7 +160,7 @@ def test_plain_values(value, kind, enum, expected):
 def test_labels():
     assert field_label("leadership.leader_ratified_on") == "Leader ratified on"
     assert field_label("x.y", "Given title") == "Given title"
-    assert words("planned_position_2020_21_gbp_m") == "planned position 2020/21 £ m"
+    assert words("planned_position_2020_21_gbp_m") == "planned position 2020/21 £m"
     assert long_date(dt.date(2017, 6, 30)) == "30 June 2017"
 
 
