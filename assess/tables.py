@@ -10,7 +10,7 @@ import zipfile
 from typing import Any, Sequence
 
 from .report import READINESS, write_atomic
-from .textsafe import spreadsheet_cell, visible
+from .textsafe import csv_cell, visible
 
 ERROR_COLUMNS = ("file", "line", "field", "message")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -121,7 +121,7 @@ def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ERROR_COLUMNS)
     for error in errors:
-        writer.writerow([spreadsheet_cell("" if error.get(k) is None else error[k]) for k in ERROR_COLUMNS])
+        writer.writerow([csv_cell("" if error.get(k) is None else error[k]) for k in ERROR_COLUMNS])
     return buffer.getvalue()
 
 

@@ -85,3 +85,8 @@ def spreadsheet_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell of a CSV written for people: text on one line, clipped, shown safely, never a formula."""
+    return spreadsheet_cell(one_line(value)) if isinstance(value, str) else value

@@ -105,6 +105,11 @@ def test_spreadsheet_cell(cell: object, safe: object) -> None:
     assert textsafe.spreadsheet_cell(cell) == safe
 
 
+def test_csv_cell_is_one_safe_line() -> None:
+    assert textsafe.csv_cell("=1\n2\x1b") == "'=1\\n2\\x1b" and textsafe.csv_cell(7) == 7
+    assert len(textsafe.csv_cell("k" * 100_000)) < 200
+
+
 # --- a batch: good files beside every hostile entry -----------------------------------------------
 
 def _rows(path: Path) -> list[list[str]]:
