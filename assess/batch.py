@@ -86,10 +86,11 @@ def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], li
     Nothing is opened here (a FIFO named x.yaml would block): entries are judged on lstat/stat.
     Read: regular files, and symbolic links to regular files inside the folder, named .yaml,
     .yml, .json, .xlsx (and .xls, .xlsm, .xlsb, .ods, which the reader refuses with advice).
-    Listed, not read: hidden entries (a name starting with '.'), other types, folders, named
-    pipes, devices, sockets, dangling or looping symbolic links and links that lead outside the
-    folder. The output folder itself, and a previous batch's outputs when --out is this folder,
-    are the batch's own and not listed.
+    Listed, not read: hidden entries (a name starting with '.'), other types, folders named like
+    a submission, named pipes, devices, sockets, dangling or looping symbolic links and links
+    that lead outside the folder. A plain sub-folder's row carries "folder": True (the batch
+    makes it a warning). The output folder itself, and a previous batch's outputs when --out is
+    this folder, are the batch's own and not listed.
     """
     root = directory.resolve()
     out = None if out_dir is None else out_dir.resolve()
@@ -123,7 +124,8 @@ def _not_read(path: Path, root: Path) -> str | None:
     warning (_SUB_FOLDER), not an error: a folder of submissions may hold others, as the bundled
     fixtures do; a folder named like a submission (x.yaml) is an error."""
     if path.name.startswith("."):
-        return ("a hidden file (a name starting with '.' marks editor, lock and system files); "
+        kind = "folder" if path.is_dir() and not path.is_symlink() else "file"
+        return (f"a hidden {kind} (a name starting with '.' marks editor, lock and system files); "
                 "rename it without the '.' to assess it")
     try:
         info = path.lstat()
