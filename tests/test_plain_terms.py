@@ -131,6 +131,9 @@ def test_caps_that_do_not_change_the_rating_take_one_line(fixture):
         assert line.startswith(f"Rating capped at {data['rating']}:")
     if data["rating"] == data["score_rating"]:
         assert not capped_lines
+    md_capped = [line for line in out["markdown"].splitlines() if line.startswith("Rating capped at")]
+    html_capped = out["html"].count('<span class="badge capped">Capped</span> at')
+    assert len(md_capped) == len(capped_lines) == html_capped
     quiet = [c for c in data["caps_applied"] if f"({', '.join(c['unmet'])})" not in "\n".join(capped_lines)]
     if quiet:
         one = [line for line in out["text"].splitlines() if "do not change the rating" in line
