@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any, Iterable
 
 import durable_rules_engine as _durable
@@ -77,6 +78,45 @@ def _read_keys(form: tuple[Any, ...], keys: set[str], presence: set[str]) -> Non
         keys.add(ref)
 
 
+def _engine_float(value: float) -> str:
+    """A float as durable_rules' JSON reader takes it. Its reader refuses an exponent on a mantissa
+    without a decimal point (error 204): Python writes 0.00001 as 1e-05 and 1e16 as 1e+16, so a
+    valid percentage of 0.00001 cost the submission its score. 1.0e-05 is read right (measured)."""
+    text = repr(value)
+    mantissa, exp, power = text.partition("e")
+    return f"{mantissa}.0e{power}" if exp and "." not in mantissa else text
+
+
+_BARE_EXPONENT = re.compile(r"[0-9]e[-+]")
+
+
+class _EngineEncoder(json.JSONEncoder):
+    def iterencode(self, o: Any, _one_shot: bool = False) -> Any:
+        # the pure-Python encoder, with durable_rules' float form (the C encoder cannot be told)
+        return json.encoder._make_iterencode(  # type: ignore[attr-defined]
+            {}, self.default, json.encoder.py_encode_basestring_ascii, self.indent,
+            _engine_float_or_special, self.key_separator, self.item_separator, self.sort_keys,
+            self.skipkeys, _one_shot)(o, 0)
+
+
+def _engine_float_or_special(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("NaN and infinity cannot be matched by the engine")
+    return _engine_float(value)
+
+
+_ENCODER = _EngineEncoder()
+
+
+def engine_json(value: Any) -> str:
+    """JSON text for durable_rules. The usual C encoder unless a float would be written with a bare
+    exponent (|x| < 1e-4 or >= 1e16, rare), then the pure-Python encoder with the engine's float form."""
+    text = json.dumps(value)
+    if "e" in text and _BARE_EXPONENT.search(text):
+        return "".join(_ENCODER.iterencode(value))
+    return text
+
+
 class Matcher:
     """Named conditions compiled onto durable_rules rulesets; `match` gives the names that hold.
 
@@ -120,7 +160,7 @@ class Matcher:
                 raise AssertionError("presence keys disagree")  # to_durable and _read_keys drifted apart
             ruleset = f"{label}_{next(_ruleset_serial)}"  # unique: a reused name silently replaces
             try:
-                self._handles.append(_durable.create_ruleset(ruleset, json.dumps(definition)))
+                self._handles.append(_durable.create_ruleset(ruleset, engine_json(definition)))
             except Exception as exc:  # the extension raises bare Exceptions with an error code
                 raise EngineError(f"durable_rules refused ruleset {ruleset}: {exc}") from exc
             self._names.append(ruleset)
@@ -142,7 +182,7 @@ class Matcher:
                 part[flag] = key in fact
             part["sid"] = _SESSION
             part["id"] = fact_id
-            payload = json.dumps(part)
+            payload = engine_json(part)
             try:
                 code, state = _durable.assert_fact(handle, payload)
                 if code == 0:

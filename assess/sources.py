@@ -1,10 +1,17 @@
 """Read a submission file once and validate it; turn every problem into an InputError that names
-the file, the field path and (for YAML) the line."""
+the file, the field path and (for YAML) the line.
+
+Every limit that keeps a hostile file in bounded time and memory is applied while reading (see
+yaml_reader for YAML; JSON gets the same number rules and duplicate-key check here), and every
+message quotes the input only in part, so an error path never renders a huge input.
+"""
 from __future__ import annotations
 
 import gc
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,71 +21,13 @@ from pydantic import ValidationError
 
 from .errors import InputError, did_you_mean
 from .fields import model_at
-from .submission import Submission
+from .input_messages import explain_problem
+from .submission import PROBLEM_SEPARATOR, Submission
+from .yaml_reader import LineMap, YamlProblem, locate_duplicate_json_key, read_yaml, shorten
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_JSON_DIGITS = 30
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_SCALARS = {tag: yaml.SafeLoader.yaml_constructors[tag] for tag in (
-    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
-
-
-class _Unusual(Exception):
-    """Something the direct construction leaves to PyYAML's own constructor."""
-
-
-class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
-    """PyYAML's safe loader, building plain documents directly from the composed nodes.
-
-    After libyaml has composed the nodes, PyYAML spends as long again in its generic Python
-    constructor (two passes through generators per node, kept for recursive structures). A
-    submission is plain mappings, lists and scalars: those are built here in one pass, scalars by
-    the very constructors PyYAML registers. Anything else (merge keys, explicit or unknown tags,
-    anchors that nest a node inside itself, unhashable keys) and any failure go to PyYAML's own
-    constructor, from the start, so the data and every error are exactly what yaml.safe_load
-    gives (a test compares them).
-    """
-
-    def construct_document(self, node: Any) -> Any:
-        try:
-            return self._build(node, {})
-        except Exception:  # _Unusual, or a failure: PyYAML's constructor decides, and words the error
-            return super().construct_document(node)
-
-    def _build(self, node: Any, done: dict[int, Any]) -> Any:
-        cls = node.__class__
-        if cls is yaml.ScalarNode:
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            make = _SCALARS.get(tag)
-            if make is None:
-                raise _Unusual(tag)
-            return make(self, node)
-        known = done.get(id(node), done)
-        if known is not done:  # an alias of a node already built: the same object, as PyYAML gives
-            if known is None:
-                raise _Unusual("recursive")
-            return known
-        done[id(node)] = None
-        if cls is yaml.MappingNode and node.tag == _MAP:
-            out: Any = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Unusual("merge")
-                key = self._build(key_node, done)
-                try:
-                    out[key] = self._build(value_node, done)
-                except TypeError:  # unhashable key
-                    raise _Unusual("key") from None
-        elif cls is yaml.SequenceNode and node.tag == _SEQ:
-            out = [self._build(item, done) for item in node.value]
-        else:
-            raise _Unusual(node.tag)
-        done[id(node)] = out
-        return out
 
 
 @dataclass(frozen=True)
@@ -90,6 +39,7 @@ class Source:
     data: Any
     sha256: str
     format: str
+    lines: LineMap | None = None  # YAML: the line of every key and list item, from the one read
 
 
 def read_source(path: str | Path) -> Source:
@@ -97,54 +47,143 @@ def read_source(path: str | Path) -> Source:
     file = str(path)
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise InputError(file, f"unsupported file type '{Path(path).suffix}' (use .yaml, .yml or .json)")
+        raise InputError(file, f"unsupported file type '{shorten(Path(path).suffix, 20)}' (use .yaml, .yml or .json)")
     raw, text = read_bounded(path, MAX_BYTES, "a submission is much smaller")
     return parse_text(text, file, fmt, hashlib.sha256(raw).hexdigest())
 
 
 def read_bounded(path: str | Path, limit: int, advice: str) -> tuple[bytes, str]:
     """A file's bytes and UTF-8 text, never reading more than `limit` bytes; InputError naming the
-    file when it cannot be read, is larger (with `advice`) or is not UTF-8."""
+    file when it is not a regular file, cannot be read, is larger (with `advice`) or is not UTF-8.
+
+    FIFOs, devices, sockets and folders are refused before opening (opening a FIFO for reading
+    blocks until a writer comes); the file is then opened without blocking and checked again, in
+    case it was swapped in between."""
     file = str(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        info = os.stat(path)
     except OSError as exc:
         raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(file, f"not a regular file ({_kind_of(info.st_mode)}); give a YAML or JSON file")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(file, f"not a regular file ({_kind_of(mode)}); give a YAML or JSON file")
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > limit:
         raise InputError(file, f"larger than {limit // (1024 * 1024)} MiB; {advice}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(file, "UTF-16 text; save the file as UTF-8")
     try:
         return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
 
 
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
 def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Source:
     """Parse text already read; `file` names it in messages."""
-    sha = sha256 or hashlib.sha256(text.encode()).hexdigest()
+    sha = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    lines: LineMap | None = None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(file, "contains a NUL character; is it a UTF-16 or binary file? Save it as UTF-8 text",
+                         line=text.count("\n", 0, nul) + 1)
     try:
-        data = _load_yaml(text) if fmt == "yaml" else json.loads(text)
+        if fmt == "yaml":
+            data, lines = _load_yaml(text)
+        else:
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                              parse_int=_json_int, parse_float=_json_float)
+    except YamlProblem as exc:
+        raise InputError(file, exc.message, line=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(file, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        line = mark.line + 1 if mark else None
+        raise InputError(file, f"not valid YAML: {_yaml_hint(shorten(problem, 200), text, mark)}", line=line) from None
+    except _JsonProblem as exc:
+        located = locate_duplicate_json_key(text) if exc.duplicate else None
+        if located is not None:
+            raise InputError(file, located.message, line=located.line) from None
+        raise InputError(file, exc.message) from None
     except json.JSONDecodeError as exc:
         raise InputError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except RecursionError:
         raise InputError(file, "nested too deeply to be a submission") from None
     if not isinstance(data, dict):
         raise InputError(file, "a submission must be a mapping of fields at the top level")
-    return Source(file, text, data, sha, fmt)
+    return Source(file, text, data, sha, fmt, lines)
 
 
-def _load_yaml(text: str) -> Any:
-    """yaml.load with the cycle collector paused: composing a submission creates some 5,000 node
-    objects, none of them garbage, and the collections they trigger cost a quarter of the parse
+class _JsonProblem(ValueError):
+    def __init__(self, message: str, duplicate: bool = False) -> None:
+        super().__init__(message)
+        self.message, self.duplicate = message, duplicate
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonProblem(f"duplicate key '{shorten(key)}'; each field may appear once", duplicate=True)
+            seen.add(key)
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonProblem(f"'{name}' (not a number or infinity) is not accepted: give a finite number")
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_JSON_DIGITS:
+        raise _JsonProblem(f"a whole number of {digits} digits is far larger than any field takes")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    value = float(text) if len(text) <= 400 else float("inf")
+    if value in (float("inf"), float("-inf")):
+        raise _JsonProblem(f"'{shorten(text)}' is too large to be a number any field takes")
+    return value
+
+
+def _yaml_hint(problem: str, text: str, mark: Any) -> str:
+    """libyaml's words, plus what to do for the mistake people make most: a character that cannot
+    start an unquoted value."""
+    if mark is not None and "cannot start any token" in problem:
+        char = text[mark.index] if 0 <= mark.index < len(text) else ""
+        if char and char in "%@`!&*|>":
+            return f"'{char}' cannot start an unquoted value in YAML; put the value in quotes, e.g. \"{char}\""
+    return problem
+
+
+def _load_yaml(text: str) -> tuple[Any, LineMap]:
+    """read_yaml with the cycle collector paused: reading a submission creates thousands of
+    containers, none of them garbage, and the collections they trigger cost a quarter of the parse
     (measured: 9.0 -> 6.8 ms for a 43 KB file). It is switched back on only if it was on."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return yaml.load(text, Loader=_FastLoader)
+        return read_yaml(text)
     finally:
         if paused:
             gc.enable()
@@ -155,7 +194,7 @@ def validate(source: Source) -> Submission:
     try:
         return Submission.model_validate(source.data)
     except ValidationError as exc:
-        problems = [_problem(source, err) for err in exc.errors(include_url=False)]
+        problems = [p for err in exc.errors(include_url=False) for p in _problems(source, err)]
         raise InputError(source.file, "invalid submission", problems=problems) from None
 
 
@@ -164,43 +203,31 @@ def load_submission(path: str | Path) -> Submission:
     return validate(read_source(path))
 
 
+def _problems(source: Source, err: Any) -> list[InputError]:
+    """One error per problem: a cross-field check reports several, each led by its field path."""
+    if err["type"] == "value_error" and not err["loc"]:
+        out = []
+        for part in str(err["msg"]).removeprefix("Value error, ").split(PROBLEM_SEPARATOR):
+            path, sep, message = part.partition(": ")
+            loc = tuple(int(p) if p.isdigit() else p for p in path.split(".")) if sep else ()
+            line = source.lines.line_of(source.data, loc) if source.lines is not None and loc else None
+            out.append(InputError(source.file, message if sep else part, path=path if sep else None, line=line))
+        return out
+    return [_problem(source, err)]
+
+
 def _problem(source: Source, err: Any) -> InputError:
     loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc) or "(top level)"
+    path = ".".join(shorten(str(p), 60) for p in loc) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
         owner = model_at(loc)
         known = list(owner.model_fields) if owner else []
-        message = f"unknown field '{loc[-1]}'.{did_you_mean(str(loc[-1]), known)}"
+        name = str(loc[-1])
+        message = f"unknown field '{shorten(name)}'.{did_you_mean(name[:200], known)}"
     elif kind == "missing":
         message = "required field is missing"
     else:
-        message = err["msg"].rstrip(".")
-        if "input" in err and kind not in ("value_error",):
-            shown = repr(err["input"])
-            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
-    line = line_of(source, loc) if source.format == "yaml" else None
+        message = explain_problem(err)
+    line = source.lines.line_of(source.data, loc) if source.lines is not None else None
     return InputError(source.file, message, path=path, line=line)
-
-
-def line_of(source: Source, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of a field path in YAML text (the nearest existing parent if missing)."""
-    try:
-        node = yaml.compose(source.text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == str(part):
-                    node, line = value, key.start_mark.line + 1
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line

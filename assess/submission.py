@@ -8,20 +8,27 @@ one that delivers.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Text may not hold C0 control characters (tab, newline and carriage return are allowed) or DEL.
+# A pattern pydantic checks in its core (Rust regex), not a Python validator: the same rule, cheaper.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
-
-def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("contains control characters")
-    return value
+# Dates: STP footprints were set by the December 2015 planning guidance (the first edition's
+# start, rules/catalogue.yaml) and the partnerships were replaced by 42 statutory ICSs on 1 July 2022
+# (Health and Care Act 2022; source S35 of the reference digest), so a submission is dated inside
+# that span. Other dates (evidence, meetings, plan periods) may reach back to the changes that came
+# before and forward to the end of the longest plans, so they get a wider span that still catches a
+# typo (1900, 9999).
+PROBLEM_SEPARATOR = "\n"  # between the problems one model validator reports (each starts with its path)
+FIRST_SUBMISSION = dt.date(2015, 12, 22)
+LAST_SUBMISSION = dt.date(2022, 6, 30)
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2035, 12, 31)
 
 
 def _iso_date(value: Any) -> Any:
@@ -32,13 +39,17 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+            if len(value) > 10 and value[10:11] in ("T", "t", " "):
+                raise ValueError("expected a date (YYYY-MM-DD), not a date and time") from None
+            raise ValueError("expected a real date as YYYY-MM-DD") from None
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
-Text = Annotated[str, Field(max_length=4000), AfterValidator(_clean_text)]
-Day = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL)]
+Text = Annotated[str, Field(max_length=4000, pattern=NO_CONTROL)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False, ge=EARLIEST_DATE, le=LATEST_DATE)]
+SubmissionDay = Annotated[dt.date, BeforeValidator(_iso_date),
+                          Field(strict=False, ge=FIRST_SUBMISSION, le=LAST_SUBMISSION)]
 Pct = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Money = Annotated[float, Field(ge=-100_000, le=100_000)]
@@ -93,7 +104,9 @@ class Footprint(Section):
     region: Region = Field(description="NHS England region at the time of the submission.")
     population: Annotated[int, Field(ge=10_000, le=10_000_000)] = Field(
         description="Registered or resident population covered.")
-    submitted_on: Day = Field(description="Date of the submission; picks the default edition.")
+    submitted_on: SubmissionDay = Field(
+        description="Date of the submission, between 2015-12-22 (the planning guidance that set the "
+        "footprints) and 2022-06-30 (statutory ICSs from 1 July 2022); picks the default edition.")
     upper_tier_local_authorities: Annotated[int, Field(ge=0, le=60)] | None = Field(
         None, description="Number of upper-tier local authorities in the footprint.")
     nhs_organisations: Annotated[int, Field(ge=0, le=500)] | None = Field(
@@ -478,4 +491,28 @@ class Submission(Section):
         numbers = [m.number for m in self.must_dos]
         if len(numbers) != len(set(numbers)):
             raise ValueError("must_dos: each must do number may appear once")
+        return self
+
+    @model_validator(mode="after")
+    def _evidence_dates_in_order(self) -> "Submission":
+        """Evidence dates must tell a possible story: started <= delivered <= measured, and nothing
+        delivered after the submission that reports it. (Cross-field: pydantic's core has no such
+        constraint, so this stays in Python; it loops only over evidence that has the dates.)"""
+        submitted = self.footprint.submitted_on
+        problems = []
+        for i, item in enumerate(self.evidence):
+            started, delivered, measured = item.started_on, item.delivered_on, item.measured_on
+            where = f"evidence.{i}"
+            if started and delivered and delivered < started:
+                problems.append(f"{where}.delivered_on: {delivered} is before started_on {started}")
+            if delivered and measured and measured < delivered:
+                problems.append(f"{where}.measured_on: {measured} is before delivered_on {delivered}")
+            if delivered and delivered > submitted:
+                problems.append(f"{where}.delivered_on: {delivered} is after the submission date "
+                                f"(footprint.submitted_on {submitted}); a change not yet delivered has "
+                                "status planned or in_progress and no delivered_on")
+            if len(problems) >= 20:
+                break
+        if problems:
+            raise ValueError(PROBLEM_SEPARATOR.join(problems))
         return self

@@ -449,8 +449,11 @@ def _evidence(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
             item["delivered_on"] = (ctx.day + dt.timedelta(days=rng.randint(1, 60)) if late
                                     else started + dt.timedelta(days=rng.randint(30, max(31, (ctx.day - started).days)))
                                     )
-            if item["delivered_on"] > ctx.day and not late:
-                item["delivered_on"] = ctx.day
+            if item["delivered_on"] > ctx.day:
+                if late:  # a claim of delivery with a date after the submission is refused as input:
+                    del item["delivered_on"]  # such items become delivered claims with no date
+                else:
+                    item["delivered_on"] = ctx.day
         measured = ctx.chance(0.25 + 0.7 * ctx.maturity) if status != "planned" else ctx.chance(0.3)
         if measured:
             item["measure"] = (f"{measure[0].upper()}{measure[1:]} in {place}, monthly, against the "
@@ -464,6 +467,8 @@ def _evidence(ctx: Ctx, _: dict[str, Any]) -> list[dict[str, Any]]:
             item["unit"] = unit
             if "current" in item:
                 item["measured_on"] = ctx.before(7, 120)
+                if "delivered_on" in item and item["measured_on"] < item["delivered_on"]:
+                    item["measured_on"] = item["delivered_on"]  # measured after delivery, as the schema asks
         item["structural"] = ctx.chance(0.5 if ctx.archetype in ("glossy", "immature") else 0.15)
         if ctx.chance(0.4 + 0.5 * ctx.maturity):
             item["source"] = f"{rng.choice(SOURCE_KINDS)}: " + ctx.words(150, 550)

@@ -1,0 +1,65 @@
+"""Words for a pydantic validation error: what was wrong, what was given (cut short), what to do.
+
+Only the first characters of the value are ever rendered (reprlib with small limits), so a huge
+list or string in the wrong place costs a short message, not a copy of the input.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import reprlib
+from typing import Any
+
+from .errors import did_you_mean
+from .submission import NO_CONTROL
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+_REPR.maxlevel = 2
+_REPR.maxlong = 40
+
+
+def shown(value: Any) -> str:
+    """A short rendering of a value from the input (never longer than ~80 characters)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _expected_values(err: Any) -> list[str]:
+    expected = (err.get("ctx") or {}).get("expected", "")
+    return [part.strip().strip("'") for part in str(expected).replace(" or ", ",").split(",") if part.strip()]
+
+
+def explain_problem(err: Any) -> str:
+    """The message for one pydantic error (not extra_forbidden or missing: sources words those)."""
+    kind = err["type"]
+    message = err["msg"].rstrip(".")
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    value = err.get("input")
+    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == NO_CONTROL:
+        return f"contains control characters (got {shown(value)}); remove them"
+    if kind == "literal_error":
+        choices = _expected_values(err)
+        if isinstance(value, str):
+            lowered = {c.lower(): c for c in choices}
+            if value.strip().lower() in lowered:
+                return (f"{message} (got {shown(value)}). Did you mean '{lowered[value.strip().lower()]}'? "
+                        "Values are written exactly, in this case")
+            return f"{message} (got {shown(value)}).{did_you_mean(value[:200].lower(), choices)}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in choices:
+            return (f"{message} (got the number {value}): write it in quotes, \"{value}\", because "
+                    "the value is text")
+    if kind in ("string_type", "literal_error") and isinstance(value, bool):
+        return (f"{message} (got {str(value).lower()}). YAML reads an unquoted yes/no/on/off/true/false "
+                "as true or false: put the value in quotes to keep it as text")
+    if kind == "bool_type" and isinstance(value, str):
+        return f"{message} (got {shown(value)}): write true or false (or yes or no), without quotes"
+    if kind in ("int_type", "float_type", "int_from_float") and isinstance(value, str):
+        return f"{message} (got {shown(value)}): write the number without quotes"
+    if kind == "date_type" and isinstance(value, dt.datetime):
+        return "expected a date (YYYY-MM-DD), not a date and time"
+    if "input" in err:
+        return f"{message} (got {shown(value)})"
+    return message

@@ -1,0 +1,282 @@
+"""Read a YAML submission in one streaming pass, with limits that hold by construction.
+
+libyaml (PyYAML's C parser) turns the text into events; this module builds plain data from them,
+records the line of every key and list item as it goes (so any number of validation errors are
+located without reading the file again), and refuses what a submission never needs before it can
+cost memory or time: aliases that expand past a cap, a second document, tags, deep nesting, huge
+values and lists.
+
+The reading rule for unquoted (plain) values is written down here because YAML 1.1 (PyYAML's
+default) surprises people and YAML 1.2 surprises them differently:
+
+- `null`, `~` or nothing: not given. `true`/`false` (any case) and `yes`/`no`/`on`/`off`: true or
+  false, as a person filling in a form means them; quote a value to keep it as text.
+- whole numbers in decimal (`1000`, `-3`, `1_000`); numbers with a point or an exponent (`0.5`,
+  `1e-5`, `2.5E3`). Refused with a message: a leading zero (`010`, octal 8 in YAML 1.1), hex, octal
+  and binary forms, base-60 forms (`1:10`, 70 in YAML 1.1), `.nan`/`.inf`, numbers too large for a
+  double (`1e400`) and integers longer than MAX_DIGITS digits.
+- `YYYY-MM-DD`: a date, which must exist (`2016-02-30` and year 0 are refused with a message).
+- anything else is text. Mapping keys are always text (they are field names); merge keys (`<<`)
+  are not supported (an unknown field). Anchors and aliases are read, and count towards the cap on
+  values as often as they are used.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 16          # a submission nests 3 deep (section -> list -> record)
+MAX_NODES = 300_000     # values, keys and containers in one file (a full 2,000-item file has ~60k)
+MAX_ITEMS = 10_000      # items in one list or keys in one mapping (the schema allows 2,000 at most)
+MAX_SCALAR = 20_000     # characters in one value or key (the longest text field takes 4,000)
+MAX_DIGITS = 30         # digits of an integer (far below Python's 4,300-digit conversion limit)
+
+try:  # libyaml, as PyYAML ships it; the pure-Python parser gives the same events, slower
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_OTHER_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]")
+_STR_TAGS = {"tag:yaml.org,2002:str", "!"}
+
+
+class YamlProblem(Exception):
+    """Something in the text that is refused, with its 1-based line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+@dataclass
+class LineMap:
+    """Lines of keys and list items, by the identity of the container that holds them."""
+
+    keys: dict[int, dict[str, int]] = field(default_factory=dict)
+    items: dict[int, list[int]] = field(default_factory=dict)
+    root_line: int | None = None
+
+    def line_of(self, data: Any, loc: tuple[Any, ...]) -> int | None:
+        """The line of a field path (the nearest existing parent when the field is missing)."""
+        line = self.root_line
+        node = data
+        for part in loc:
+            if isinstance(node, dict):
+                lines = self.keys.get(id(node), {})
+                if str(part) not in lines:
+                    return line
+                line, node = lines[str(part)], node.get(str(part))
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                items = self.items.get(id(node), [])
+                line = items[part] if part < len(items) else line
+                node = node[part]
+            else:
+                return line
+        return line
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """Text from the input cut to `limit` characters for a message (never the whole input)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(value: str, line: int) -> Any:
+    """A plain scalar that looks like a number, read by the rule above (None: it is text)."""
+    if _INT.fullmatch(value):
+        digits = len(value.lstrip("+-").replace("_", ""))
+        if digits > MAX_DIGITS:
+            raise YamlProblem(f"a whole number of {digits} digits is far larger than any field takes", line)
+        return int(value.replace("_", ""))
+    if _LEADING_ZERO.fullmatch(value) or _OTHER_BASE.fullmatch(value):
+        raise YamlProblem(
+            f"'{shorten(value)}' has a leading zero or a base prefix, which YAML 1.1 reads as octal, hex or "
+            "binary; write the number in plain decimal, or put it in quotes if it is text", line)
+    if _SEXAGESIMAL.fullmatch(value):
+        raise YamlProblem(
+            f"'{shorten(value)}' is read by YAML 1.1 as a base-60 number; write the number itself, or put it "
+            "in quotes if it is text (a time or a ratio)", line)
+    if _SPECIAL_FLOAT.fullmatch(value):
+        raise YamlProblem(f"'{value}' (not a number or infinity) is not accepted: give a finite number", line)
+    if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
+        if len(value) > 400:
+            raise YamlProblem("a number of more than 400 characters is not accepted", line)
+        number = float(value.replace("_", ""))
+        if math.isinf(number):
+            raise YamlProblem(f"'{shorten(value)}' is too large to be a number any field takes", line)
+        return number
+    return None
+
+
+def _plain(value: str, line: int) -> Any:
+    if value in _NULL:
+        return None
+    lowered = value.lower()
+    if lowered in _BOOL:
+        return _BOOL[lowered]
+    first = value[0]
+    if first.isdigit() or first in "+-.":
+        date = _DATE.fullmatch(value)
+        if date:
+            try:
+                return dt.date(*(int(part) for part in date.groups()))
+            except ValueError:
+                raise YamlProblem(f"'{value}' is not a real date (YYYY-MM-DD)", line) from None
+        if _TIMESTAMP.match(value):
+            return value  # a date and time: the schema refuses it with its own message
+        number = _number(value, line)
+        if number is not None:
+            return number
+    return value
+
+
+def _scalar(event: Any) -> Any:
+    line = event.start_mark.line + 1
+    value = event.value
+    if len(value) > MAX_SCALAR:
+        raise YamlProblem(f"a value of {len(value):,} characters; no field takes more than 4,000", line)
+    if event.tag is not None and event.tag not in _STR_TAGS:
+        raise YamlProblem(f"YAML tags such as '{shorten(event.tag, 40)}' are not accepted in a submission", line)
+    if event.implicit[0] and not event.style and event.tag is None:
+        return _plain(value, line)
+    return value
+
+
+class _Frame:
+    __slots__ = ("container", "lines", "key", "key_line", "is_map", "anchor", "first_node")
+
+    def __init__(self, container: Any, lines: Any, is_map: bool, anchor: str | None, first_node: int) -> None:
+        self.container, self.lines, self.is_map = container, lines, is_map
+        self.anchor, self.first_node = anchor, first_node
+        self.key: str | None = None
+        self.key_line = 0
+
+
+def read_yaml(text: str) -> tuple[Any, LineMap]:
+    """The data of one YAML document and the lines of its keys; YamlProblem for anything refused,
+    yaml.YAMLError for text that is not YAML.
+
+    An alias reuses the object its anchor built (no copy), and counts the anchored values again
+    towards MAX_NODES, so "billion laughs" stops at the cap in the memory of the text itself.
+    """
+    parser = _Parser(text)
+    lines = LineMap()
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    root: Any = None
+    documents = 0
+    nodes = 0
+
+    def place(value: Any, line: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            lines.root_line = line
+            return
+        top = stack[-1]
+        if top.is_map:
+            top.container[top.key] = value
+            top.lines[top.key] = top.key_line
+            top.key = None
+        else:
+            if len(top.container) >= MAX_ITEMS:
+                raise YamlProblem(f"a list of more than {MAX_ITEMS:,} items; the schema allows 2,000", line)
+            top.container.append(value)
+            top.lines.append(line)
+
+    try:
+        while True:
+            event = parser.get_event()
+            kind = event.__class__
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                nodes += 1
+                line = event.start_mark.line + 1
+                if nodes > MAX_NODES:
+                    raise YamlProblem(f"more than {MAX_NODES:,} values; a submission is far smaller", line)
+                top = stack[-1] if stack else None
+                expects_key = top is not None and top.is_map and top.key is None
+                if kind is yaml.ScalarEvent:
+                    if expects_key:  # a key: always text
+                        key = event.value
+                        if len(key) > MAX_SCALAR:
+                            raise YamlProblem(f"a key of {len(key):,} characters", line)
+                        if key in top.container:  # type: ignore[union-attr]
+                            first = top.lines[key]  # type: ignore[union-attr]
+                            raise YamlProblem(
+                                f"duplicate key '{shorten(key)}' (first at line {first}, again at line {line}); "
+                                "each field may appear once", line)
+                        if len(top.container) >= MAX_ITEMS:  # type: ignore[union-attr]
+                            raise YamlProblem(f"a mapping with more than {MAX_ITEMS:,} keys", line)
+                        top.key, top.key_line = key, line  # type: ignore[union-attr]
+                        continue
+                    value = _scalar(event)
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (value, 1)
+                    place(value, line)
+                    continue
+                if event.tag is not None and event.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                    raise YamlProblem(f"YAML tags such as '{shorten(event.tag, 40)}' are not accepted", line)
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep; a submission nests 3", line)
+                if expects_key:
+                    raise YamlProblem("a key must be a plain name, not a list or mapping", line)
+                is_map = kind is yaml.MappingStartEvent
+                new: Any = {} if is_map else []
+                frame_lines: Any = {} if is_map else []
+                (lines.keys if is_map else lines.items)[id(new)] = frame_lines
+                place(new, line)
+                stack.append(_Frame(new, frame_lines, is_map, event.anchor, nodes))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = (frame.container, nodes - frame.first_node + 1)
+            elif kind is yaml.AliasEvent:
+                line = event.start_mark.line + 1
+                name = event.anchor or ""
+                if name not in anchors:
+                    raise YamlProblem(f"alias *{shorten(name, 40)} refers to no complete anchor above it", line)
+                if stack and stack[-1].is_map and stack[-1].key is None:
+                    raise YamlProblem("a key must be a plain name, not an alias", line)
+                value, count = anchors[name]
+                nodes += count
+                if nodes > MAX_NODES:
+                    raise YamlProblem(f"aliases expand to more than {MAX_NODES:,} values; a submission is far "
+                                      "smaller (write the values out)", line)
+                place(value, line)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem("more than one document ('---'); a file holds one submission",
+                                      event.start_mark.line + 1)
+            elif kind is yaml.StreamEndEvent:
+                break
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return root, lines
+
+
+def locate_duplicate_json_key(text: str) -> YamlProblem | None:
+    """For JSON already known to repeat a key: the lines of the repeat, read with the YAML reader
+    (JSON is YAML flow syntax), or None when that reader cannot say."""
+    try:
+        read_yaml(text)
+    except YamlProblem as problem:
+        return problem if problem.message.startswith("duplicate key") else None
+    except yaml.YAMLError:
+        return None
+    return None
