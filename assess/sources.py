@@ -155,7 +155,7 @@ def _no_constant(name: str) -> Any:
 def _json_int(text: str) -> int:
     digits = len(text.lstrip("-"))
     if digits > MAX_JSON_DIGITS:
-        raise _JsonProblem(f"a whole number of {digits} digits is far larger than any field takes")
+        raise _JsonProblem(f"a whole number of {digits:,} digits is far larger than any field takes")
     return int(text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -24,6 +24,10 @@ NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 # that span. Other dates (evidence, meetings, plan periods) may reach back to the changes that came
 # before and forward to the end of the longest plans, so they get a wider span that still catches a
 # typo (1900, 9999).
+# The placeholders `assess init` writes: refused until replaced, so an unedited template gets a
+# message instead of a score.
+PLACEHOLDER_CODE = "E54000000"
+PLACEHOLDER_NAME = "Your footprint's published name"
 PROBLEM_SEPARATOR = "\n"  # between the problems one model validator reports (each starts with its path)
 FIRST_SUBMISSION = dt.date(2015, 12, 22)
 LAST_SUBMISSION = dt.date(2022, 6, 30)
@@ -111,6 +115,13 @@ class Footprint(Section):
         None, description="Number of upper-tier local authorities in the footprint.")
     nhs_organisations: Annotated[int, Field(ge=0, le=500)] | None = Field(
         None, description="Number of NHS commissioners and providers in the footprint.")
+
+    @field_validator("code", "name")
+    @classmethod
+    def _not_the_template(cls, value: str) -> str:
+        if value in (PLACEHOLDER_CODE, PLACEHOLDER_NAME):
+            raise ValueError(f"still the template's placeholder ({value!r}): replace it with your footprint's own")
+        return value
 
 
 class Organisation(Section):

@@ -1,5 +1,5 @@
 """`assess init`: a commented YAML template with every field of the schema, generated from it so
-it can never drift. The template validates as it stands; an STP replaces the placeholders."""
+it can never drift. `check` refuses it until the footprint's code and name placeholders are replaced."""
 from __future__ import annotations
 
 import typing
@@ -8,13 +8,13 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .fields import _strip
-from .submission import Submission
+from .submission import PLACEHOLDER_CODE, PLACEHOLDER_NAME, Submission
 
 _EXAMPLES: dict[str, Any] = {
     "schema_version": '"1.0"',
     "illustrative": "false",
-    "footprint.code": "E54000000",
-    "footprint.name": "Your footprint's published name",
+    "footprint.code": PLACEHOLDER_CODE,
+    "footprint.name": f'"{PLACEHOLDER_NAME}"',
     "footprint.region": "North",
     "footprint.population": "1000000",
     "footprint.submitted_on": "2016-10-21",

@@ -99,7 +99,7 @@ def _number(value: str, line: int) -> Any:
     if _INT.fullmatch(value):
         digits = len(value.lstrip("+-").replace("_", ""))
         if digits > MAX_DIGITS:
-            raise YamlProblem(f"a whole number of {digits} digits is far larger than any field takes", line)
+            raise YamlProblem(f"a whole number of {digits:,} digits is far larger than any field takes", line)
         return int(value.replace("_", ""))
     if _LEADING_ZERO.fullmatch(value) or _OTHER_BASE.fullmatch(value):
         raise YamlProblem(

@@ -111,10 +111,17 @@ def test_schema_is_json_schema():
     assert data["title"] == "Submission" and "footprint" in data["properties"]
 
 
-def test_init_writes_a_template_that_validates(tmp_path):
+def test_init_writes_a_template_that_check_refuses_until_its_placeholders_are_replaced(tmp_path):
     path = tmp_path / "mine.yaml"
     assert run("init", path).exit_code == 0
-    assert load_submission(path).footprint.code == "E54000000"
+    unedited = run("check", path)
+    assert unedited.exit_code == ExitCode.INVALID_INPUT
+    assert "footprint.code" in unedited.output and "footprint.name" in unedited.output
+    assert "placeholder" in unedited.output and "Traceback" not in unedited.output
+    assert run("score", path).exit_code == ExitCode.INVALID_INPUT
+    text = path.read_text().replace("E54000000", "E54000005").replace("Your footprint's published name", "Mine")
+    path.write_text(text)
+    assert load_submission(path).footprint.code == "E54000005"
     assert run("check", path).exit_code == 0
     refused = run("init", path)
     assert refused.exit_code == ExitCode.USAGE and "--force" in refused.output
