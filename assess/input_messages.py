@@ -20,6 +20,12 @@ _REPR.maxlevel = 2
 _REPR.maxlong = 40
 
 
+_DATE_REASONS = {
+    ("footprint", "submitted_on"): ": STP footprints were set by the December 2015 planning guidance, and "
+    "statutory ICSs replaced the partnerships on 1 July 2022",
+}
+
+
 def shown(value: Any) -> str:
     """A short rendering of a value from the input (never longer than ~80 characters)."""
     text = _REPR.repr(value)
@@ -60,6 +66,12 @@ def explain_problem(err: Any) -> str:
         return f"{message} (got {shown(value)}): write the number without quotes"
     if kind == "date_type" and isinstance(value, dt.datetime):
         return "expected a date (YYYY-MM-DD), not a date and time"
+    bounds = {"greater_than_equal": ("ge", "on or after"), "less_than_equal": ("le", "on or before")}
+    if kind in bounds and isinstance((err.get("ctx") or {}).get(bounds[kind][0]), dt.date):
+        limit = err["ctx"][bounds[kind][0]]
+        message = f"the date should be {bounds[kind][1]} {limit.isoformat()}"
+        if isinstance(value, dt.date):
+            return f"{message} (got {value.isoformat()}){_DATE_REASONS.get(tuple(err['loc']), '')}"
     if "input" in err:
         return f"{message} (got {shown(value)})"
     return message

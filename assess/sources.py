@@ -173,6 +173,8 @@ def _yaml_hint(problem: str, text: str, mark: Any) -> str:
         char = text[mark.index] if 0 <= mark.index < len(text) else ""
         if char and char in "%@`!&*|>":
             return f"'{char}' cannot start an unquoted value in YAML; put the value in quotes, e.g. \"{char}\""
+    if "could not find expected ':'" in problem:
+        return f"{problem} (each line of a mapping is 'key: value'; a key is at most 1,024 characters)"
     return problem
 
 

@@ -14,9 +14,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 SCHEMA_VERSION = "1.0"
 
-# Text may not hold C0 control characters (tab, newline and carriage return are allowed) or DEL.
+# Text may not hold C0 control characters (tab, newline and carriage return are allowed), DEL or
+# C1 controls (U+0080-U+009F: never meaningful in text, and some terminals obey them).
 # A pattern pydantic checks in its core (Rust regex), not a Python validator: the same rule, cheaper.
-NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 # Dates: STP footprints were set by the December 2015 planning guidance (the first edition's
 # start, rules/catalogue.yaml) and the partnerships were replaced by 42 statutory ICSs on 1 July 2022

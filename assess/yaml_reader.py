@@ -89,9 +89,15 @@ class LineMap:
         return line
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def shorten(text: str, limit: int = 80) -> str:
-    """Text from the input cut to `limit` characters for a message (never the whole input)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Text from the input for a message: cut to `limit` characters (never the whole input), with
+    control and bidi characters written as escapes so that a message cannot drive a terminal or
+    forge a line."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), cut)
 
 
 def _number(value: str, line: int) -> Any:

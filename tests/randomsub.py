@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from assess.catalogue import Catalogue
 from assess.conditions import Leaf, leaves
 from assess.fields import FieldSpec, fields_of
-from assess.submission import Submission
+from assess.submission import FIRST_SUBMISSION, LAST_SUBMISSION, Submission
 
 
 def _operands(catalogue: Catalogue) -> dict[str, list[Any]]:
@@ -81,6 +81,20 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     return tree
 
 
+def _dates_in_order(item: dict[str, Any], submitted: dt.date) -> None:
+    """Evidence dates as the schema requires: started <= delivered <= measured, delivered no later
+    than the submission (the draw keeps its values, only their order)."""
+    keys = [k for k in ("started_on", "delivered_on", "measured_on") if item.get(k) is not None]
+    for key, day in zip(keys, sorted(item[k] for k in keys)):
+        item[key] = day
+    if item.get("delivered_on") is not None and item["delivered_on"] > submitted:
+        item["delivered_on"] = submitted
+        if item.get("started_on") is not None:
+            item["started_on"] = min(item["started_on"], submitted)
+        if item.get("measured_on") is not None:
+            item["measured_on"] = max(item["measured_on"], submitted)
+
+
 def random_submission(catalogue: Catalogue, rng: random.Random, near: dict[str, list[Any]] | None = None) -> Submission:
     """One valid random submission (retrying on the odd invalid draw)."""
     near = near if near is not None else _operands(catalogue)
@@ -93,6 +107,7 @@ def random_submission(catalogue: Catalogue, rng: random.Random, near: dict[str, 
         data = _nest(flat)
         data["schema_version"] = "1.0"
         data["footprint"].update(code=f"R{rng.randint(0, 10**6)}", name="Random footprint")
+        data["footprint"]["submitted_on"] = min(max(data["footprint"]["submitted_on"], FIRST_SUBMISSION), LAST_SUBMISSION)
         data["footprint"]["population"] = rng.choice([200_000, 499_999, 500_000, 1_000_000, 3_000_000, 3_000_001])
         for path, spec in root.items():
             if spec.kind != "records" or spec.model is None:
@@ -107,6 +122,8 @@ def random_submission(catalogue: Catalogue, rng: random.Random, near: dict[str, 
                     item["number"] = i + 1
                 if "ref" in item:
                     item["ref"] = f"E{i}"
+                if path == "evidence":
+                    _dates_in_order(item, data["footprint"]["submitted_on"])
                 items.append(item)
             data[path] = items[:9] if path == "must_dos" else items
         try:

@@ -33,12 +33,12 @@ CASES = {
                {"leadership": {"leader_name": "A Leader"}}, {}),
 }
 COUNT = ({"count": "evidence", "where": {"all": [{"path": "status", "op": "eq", "value": "delivered"},
-                                                 {"path": "delivered_on", "op": "lte", "value_from": "footprint.submitted_on"}]},
+                                                 {"path": "started_on", "op": "lte", "value_from": "footprint.submitted_on"}]},
           "op": "gte", "value": 2},
          {"evidence": [{"ref": f"E{i}", "area": "care", "title": "t", "status": "delivered",
-                        "delivered_on": "2016-01-01"} for i in range(2)]},
-         {"evidence": [{"ref": "E1", "area": "care", "title": "t", "status": "delivered", "delivered_on": "2016-01-01"},
-                       {"ref": "E2", "area": "care", "title": "t", "status": "delivered", "delivered_on": "2017-01-01"}]})
+                        "started_on": "2016-01-01"} for i in range(2)]},
+         {"evidence": [{"ref": "E1", "area": "care", "title": "t", "status": "delivered", "started_on": "2016-01-01"},
+                       {"ref": "E2", "area": "care", "title": "t", "status": "delivered", "started_on": "2017-01-01"}]})
 VALUE_FROM = ({"path": "quality.services_with_joint_improvement_plan", "op": "gte",
                "value_from": "quality.services_inadequate_or_special_measures"},
               {"quality": {"services_with_joint_improvement_plan": 2, "services_inadequate_or_special_measures": 2}},
