@@ -14,7 +14,6 @@ from . import catalogue_doc, report, template
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
 from .sources import load_submission, read_source, validate
-from .submission import Submission
 from .textsafe import one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -194,8 +193,10 @@ def method(rules_dir: Path | None, output: Path | None) -> None:
 @main.command()
 @output_option
 def schema(output: Path | None) -> None:
-    """Print the submission JSON Schema."""
-    _emit(json.dumps(Submission.model_json_schema(), indent=2, sort_keys=True) + "\n", output)
+    """Print the submission JSON Schema (for editors: see the README)."""
+    from .schema import submission_schema
+
+    _emit(json.dumps(submission_schema(), indent=2, sort_keys=True) + "\n", output)
 
 
 @main.command()

@@ -108,7 +108,7 @@ def test_rules_listing_and_filters():
 
 def test_schema_is_json_schema():
     data = json.loads(run("schema").output)
-    assert data["title"] == "Submission" and "footprint" in data["properties"]
+    assert data["title"] == "stp-assess submission" and "footprint" in data["properties"]
 
 
 def test_init_writes_a_template_that_check_refuses_until_its_placeholders_are_replaced(tmp_path):
