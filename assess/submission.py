@@ -563,7 +563,7 @@ class Evidence(Section):
     """One change the system made or plans: what, when, and measured how."""
 
     ref: Annotated[str, Field(min_length=1, max_length=40)] = Field(
-        description="Your own reference for the item, unique within the submission (e.g. EV-2016-001).")
+        description="Your own reference for the item (e.g. EV-2016-001).")
     area: Area = Field(description="The part of the plan the change belongs to.")
     title: Name = Field(description="What changed, in a line.")
     status: Literal["planned", "in_progress", "delivered"] = Field(description="planned, in_progress or delivered.")
