@@ -97,7 +97,7 @@ EfficiencyScheme = Literal[
 class Section(BaseModel):
     """Strict, frozen and closed: unknown fields are errors, types are never coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Footprint(Section):

@@ -57,3 +57,15 @@ def test_tiny_and_edge_values_in_every_float_field_match_like_the_walk(edition):
         assert engine_vs_walk(compiled, sub) == []  # raised EngineError (code 204) before the fix
         tried += 1
     assert tried == 5
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinity_refused_from_python_too(value):
+    """The readers refuse .nan/NaN in the text; the schema refuses them from a notebook as well."""
+    from pydantic import ValidationError
+
+    data = yaml.safe_load((FIXTURES / "dorset-thriving.yaml").read_text())
+    data["evidence"][0]["baseline"] = value
+    with pytest.raises(ValidationError) as caught:
+        Submission.model_validate(data)
+    assert caught.value.errors()[0]["type"] == "finite_number"
