@@ -3,6 +3,7 @@
 Only the first characters of the value are ever rendered (reprlib with small limits), so a huge
 list or string in the wrong place costs a short message, not a copy of the input.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,7 @@ def _expected_values(err: Any) -> list[str]:
 def explain_problem(err: Any) -> str:
     """The message for one pydantic error (not extra_forbidden or missing: sources words those)."""
     kind = err["type"]
-    message = err["msg"].rstrip(".")
+    message = str(err["msg"]).rstrip(".")
     if kind == "value_error":
         return message.removeprefix("Value error, ")
     value = err.get("input")
@@ -51,15 +52,18 @@ def explain_problem(err: Any) -> str:
         if isinstance(value, str):
             lowered = {c.lower(): c for c in choices}
             if value.strip().lower() in lowered:
-                return (f"{message} (got {shown(value)}). Did you mean '{lowered[value.strip().lower()]}'? "
-                        "Values are written exactly, in this case")
+                return (
+                    f"{message} (got {shown(value)}). Did you mean '{lowered[value.strip().lower()]}'? "
+                    "Values are written exactly, in this case"
+                )
             return f"{message} (got {shown(value)}).{did_you_mean(value[:200].lower(), choices)}"
         if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in choices:
-            return (f"{message} (got the number {value}): write it in quotes, \"{value}\", because "
-                    "the value is text")
+            return f'{message} (got the number {value}): write it in quotes, "{value}", because the value is text'
     if kind in ("string_type", "literal_error") and isinstance(value, bool):
-        return (f"{message} (got {str(value).lower()}). YAML reads an unquoted yes/no/on/off/true/false "
-                "as true or false: put the value in quotes to keep it as text")
+        return (
+            f"{message} (got {str(value).lower()}). YAML reads an unquoted yes/no/on/off/true/false "
+            "as true or false: put the value in quotes to keep it as text"
+        )
     if kind == "bool_type" and isinstance(value, str):
         return f"{message} (got {shown(value)}): write true or false (or yes or no), without quotes"
     if kind in ("int_type", "float_type", "int_from_float") and isinstance(value, str):

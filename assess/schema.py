@@ -4,6 +4,7 @@ on every property (all from the pydantic models, so the schema cannot drift from
 Editors (VS Code's YAML extension, JetBrains IDEs) use it for completion, hover help and
 checking as you type; see the README.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,9 @@ def submission_schema() -> dict[str, Any]:
         for name, prop in owner.get("properties", {}).items():
             prop.setdefault("title", name.replace("_", " ").capitalize())
             if "description" not in prop:  # pydantic leaves out a field's text when it repeats its model's
-                ref = prop.get("$ref") or next((part.get("$ref") for part in prop.get("anyOf", []) if "$ref" in part), None)
+                ref = prop.get("$ref") or next(
+                    (part.get("$ref") for part in prop.get("anyOf", []) if "$ref" in part), None
+                )
                 target = definitions.get(str(ref).rsplit("/", 1)[-1], {}) if ref else {}
                 if target.get("description"):
                     prop["description"] = target["description"]

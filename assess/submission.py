@@ -104,14 +104,16 @@ class Footprint(Section):
     """Who is submitting, and when: the identity every report leads with."""
 
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")] = Field(
-        examples=["E54000005"], description="Footprint code, e.g. the ONS STP code E54000005 (letters, digits, - and _).")
+        examples=["E54000005"],
+        description="Footprint code, e.g. the ONS STP code E54000005 (letters, digits, - and _).")
     name: Name = Field(description="Footprint name as published.", examples=["West Yorkshire and Harrogate"])
     region: Region = Field(description="NHS England region at the time of the submission.")
     population: Annotated[int, Field(ge=10_000, le=10_000_000)] = Field(
         description="Registered or resident population covered.")
     submitted_on: SubmissionDay = Field(
-        examples=["2016-10-21"], description="Date of the submission, between 2015-12-22 (the planning guidance that set the "
-        "footprints) and 2022-06-30 (statutory ICSs from 1 July 2022); picks the default edition.")
+        examples=["2016-10-21"],
+        description="Date of the submission, between 2015-12-22 (the planning guidance that set the footprints) "
+        "and 2022-06-30 (statutory ICSs from 1 July 2022); picks the default edition.")
     upper_tier_local_authorities: Annotated[int, Field(ge=0, le=60)] | None = Field(
         None, description="Number of upper-tier local authorities in the footprint.")
     nhs_organisations: Annotated[int, Field(ge=0, le=500)] | None = Field(

@@ -20,6 +20,7 @@ default) surprises people and YAML 1.2 surprises them differently:
   are not supported (an unknown field). Anchors and aliases are read, and count towards the cap on
   values as often as they are used.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,14 +31,14 @@ from typing import Any
 
 import yaml
 
-MAX_DEPTH = 16          # a submission nests 3 deep (section -> list -> record)
-MAX_NODES = 300_000     # values, keys and containers in one file (a full 2,000-item file has ~60k)
-MAX_ITEMS = 10_000      # items in one list or keys in one mapping (the schema allows 2,000 at most)
-MAX_SCALAR = 20_000     # characters in one value or key (the longest text field takes 4,000)
-MAX_DIGITS = 30         # digits of an integer (far below Python's 4,300-digit conversion limit)
+MAX_DEPTH = 16  # a submission nests 3 deep (section -> list -> record)
+MAX_NODES = 300_000  # values, keys and containers in one file (a full 2,000-item file has ~60k)
+MAX_ITEMS = 10_000  # items in one list or keys in one mapping (the schema allows 2,000 at most)
+MAX_SCALAR = 20_000  # characters in one value or key (the longest text field takes 4,000)
+MAX_DIGITS = 30  # digits of an integer (far below Python's 4,300-digit conversion limit)
 
 try:  # libyaml, as PyYAML ships it; the pure-Python parser gives the same events, slower
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
@@ -110,11 +111,15 @@ def _number(value: str, line: int) -> Any:
     if _LEADING_ZERO.fullmatch(value) or _OTHER_BASE.fullmatch(value):
         raise YamlProblem(
             f"'{shorten(value)}' has a leading zero or a base prefix, which YAML 1.1 reads as octal, hex or "
-            "binary; write the number in plain decimal, or put it in quotes if it is text", line)
+            "binary; write the number in plain decimal, or put it in quotes if it is text",
+            line,
+        )
     if _SEXAGESIMAL.fullmatch(value):
         raise YamlProblem(
             f"'{shorten(value)}' is read by YAML 1.1 as a base-60 number; write the number itself, or put it "
-            "in quotes if it is text (a time or a ratio)", line)
+            "in quotes if it is text (a time or a ratio)",
+            line,
+        )
     if _SPECIAL_FLOAT.fullmatch(value):
         raise YamlProblem(f"'{value}' (not a number or infinity) is not accepted: give a finite number", line)
     if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
@@ -205,7 +210,7 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
 
     try:
         while True:
-            event = parser.get_event()
+            event: Any = parser.get_event()
             kind = event.__class__
             if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 nodes += 1
@@ -223,7 +228,9 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
                             first = top.lines[key]  # type: ignore[union-attr]
                             raise YamlProblem(
                                 f"duplicate key '{shorten(key)}' (first at line {first}, again at line {line}); "
-                                "each field may appear once", line)
+                                "each field may appear once",
+                                line,
+                            )
                         if len(top.container) >= MAX_ITEMS:  # type: ignore[union-attr]
                             raise YamlProblem(f"a mapping with more than {MAX_ITEMS:,} keys", line)
                         top.key, top.key_line = key, line  # type: ignore[union-attr]
@@ -259,14 +266,18 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
                 value, count = anchors[name]
                 nodes += count
                 if nodes > MAX_NODES:
-                    raise YamlProblem(f"aliases expand to more than {MAX_NODES:,} values; a submission is far "
-                                      "smaller (write the values out)", line)
+                    raise YamlProblem(
+                        f"aliases expand to more than {MAX_NODES:,} values; a submission is far "
+                        "smaller (write the values out)",
+                        line,
+                    )
                 place(value, line)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise YamlProblem("more than one document ('---'); a file holds one submission",
-                                      event.start_mark.line + 1)
+                    raise YamlProblem(
+                        "more than one document ('---'); a file holds one submission", event.start_mark.line + 1
+                    )
             elif kind is yaml.StreamEndEvent:
                 break
     finally:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of cases reads best one case to a line)
 """The hostile-input corpus: a table of cases, each generated into a file at test time (nothing large
 is committed). A case names its category, how its file is made and what a user must see:
 

@@ -10,8 +10,8 @@ from assess.catalogue import Basis, Cap, Catalogue, ScoringModel
 from assess.conditions import Explainer, explain, holds
 from assess.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
 from assess.scoring import Verdict, band
-from assess.yaml_reader import YamlProblem, read_yaml
 from assess.synthetic import generate
+from assess.yaml_reader import YamlProblem, read_yaml
 
 SUBMISSIONS = mixed_submissions(120, seed=21)
 

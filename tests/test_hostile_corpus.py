@@ -6,6 +6,7 @@ it), under an address-space limit so a runaway dies instead of swamping the mach
 and peak RSS come from wait4. The bounds asserted (10 s CPU, 500 MB) are generous guards, not
 timings; the figures are printed as a table at the end (`pytest -s` shows it).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ from assess.cli import main
 
 CPU_BOUND_S = 10.0
 RSS_BOUND_MB = 500.0
-COMMANDS = (("check",), ("score", "-f", "text"), ("score", "-f", "json"), ("score", "-f", "markdown"),
-            ("score", "-f", "html"))
+COMMANDS = (
+    ("check",),
+    ("score", "-f", "text"),
+    ("score", "-f", "json"),
+    ("score", "-f", "markdown"),
+    ("score", "-f", "html"),
+)
 FIGURES: dict[str, dict[str, Any]] = {}
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(os, "mkfifo"), reason="needs fork and FIFOs")
@@ -57,9 +63,11 @@ def _observe(path: Path, case: Case) -> dict[str, Any]:
                     report["valid_json"] = True
                 except ValueError:
                     report["valid_json"] = False
-            wanted = [text.partition(":")[2] if text.startswith(("html:", "markdown:")) else text
-                      for text in case.forbidden if not text.startswith(("html:", "markdown:"))
-                      or text.startswith(fmt + ":")]
+            wanted = [
+                text.partition(":")[2] if text.startswith(("html:", "markdown:")) else text
+                for text in case.forbidden
+                if not text.startswith(("html:", "markdown:")) or text.startswith(fmt + ":")
+            ]
             if fmt == "html":
                 report["raw"] = [text for text in wanted if text in out]
             if fmt == "markdown":  # Markdown escapes with a backslash before the opening character
@@ -126,8 +134,11 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
 def _batch(folder: Path, out: Path) -> dict[str, Any]:
     result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])
     internal = result.exception is not None and not isinstance(result.exception, SystemExit)
-    return {"exit": result.exit_code, "traceback": internal or "Traceback" in result.output,
-            "errors": result.stderr[-2000:]}
+    return {
+        "exit": result.exit_code,
+        "traceback": internal or "Traceback" in result.output,
+        "errors": result.stderr[-2000:],
+    }
 
 
 def test_batch_of_hostile_files_beside_good_ones(tmp_path: Path) -> None:
@@ -154,8 +165,13 @@ def test_batch_of_hostile_files_beside_good_ones(tmp_path: Path) -> None:
         (folder / f"good-{good.name}").write_bytes(good.read_bytes())
         (alone / f"good-{good.name}").write_bytes(good.read_bytes())
     seen, cpu, wall, rss = _run_in_child(_batch, folder, tmp_path / "out")
-    FIGURES["batch (all regular cases + 3 good)"] = {"category": "batch", "exits": [seen["exit"]], "cpu": cpu,
-                                                     "wall": wall, "rss": rss}
+    FIGURES["batch (all regular cases + 3 good)"] = {
+        "category": "batch",
+        "exits": [seen["exit"]],
+        "cpu": cpu,
+        "wall": wall,
+        "rss": rss,
+    }
     assert not seen["traceback"] and seen["exit"] == 3, seen["errors"]
     alone_seen, *_ = _run_in_child(_batch, alone, tmp_path / "out-alone")
     assert alone_seen["exit"] == 0, alone_seen["errors"]
@@ -178,22 +194,30 @@ def test_zz_print_the_corpus_table() -> None:
     """The table of the corpus: cases by category, exit codes, worst CPU, wall and memory."""
     if not FIGURES:
         pytest.skip("no corpus figures (cases deselected)")
-    rows: dict[str, dict[str, Any]] = defaultdict(lambda: {"cases": 0, "exits": set(), "cpu": 0.0, "wall": 0.0,
-                                                           "rss": 0.0})
+    rows: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"cases": 0, "exits": set(), "cpu": 0.0, "wall": 0.0, "rss": 0.0}
+    )
     for figure in FIGURES.values():
         row = rows[figure["category"]]
         row["cases"] += 1
         row["exits"].update(figure["exits"])
         for key in ("cpu", "wall", "rss"):
             row[key] = max(row[key], figure[key])
-    lines = ["", "| category | cases | exits | worst CPU s | worst wall s | worst peak RSS MB |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "| category | cases | exits | worst CPU s | worst wall s | worst peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
     for category, row in sorted(rows.items()):
-        lines.append(f"| {category} | {row['cases']} | {', '.join(map(str, sorted(row['exits'])))} | "
-                     f"{row['cpu']:.2f} | {row['wall']:.2f} | {row['rss']:.0f} |")
+        lines.append(
+            f"| {category} | {row['cases']} | {', '.join(map(str, sorted(row['exits'])))} | "
+            f"{row['cpu']:.2f} | {row['wall']:.2f} | {row['rss']:.0f} |"
+        )
     total = sum(r["cases"] for r in rows.values())
-    lines.append(f"| all | {total} | | {max(r['cpu'] for r in rows.values()):.2f} | "
-                 f"{max(r['wall'] for r in rows.values()):.2f} | {max(r['rss'] for r in rows.values()):.0f} |")
+    lines.append(
+        f"| all | {total} | | {max(r['cpu'] for r in rows.values()):.2f} | "
+        f"{max(r['wall'] for r in rows.values()):.2f} | {max(r['rss'] for r in rows.values()):.0f} |"
+    )
     worst = max(FIGURES.items(), key=lambda item: item[1]["cpu"])
     lines.append(f"slowest case: {worst[0]} ({worst[1]['cpu']:.2f} s CPU)")
     print("\n".join(lines))

@@ -2,6 +2,7 @@
 YAML 1.1 surprises, numbers at the edges, impossible dates, duplicate keys, evidence dates out of
 order, enum values in the wrong case, unquoted versions, characters that need quoting, files that
 are not regular files. Error lines are found in one pass over the file."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,7 @@ import os
 import pytest
 from casekit import FIXTURES
 
-from assess import InputError, load_submission
-from assess import sources
+from assess import InputError, load_submission, sources
 from assess.sources import read_source, validate
 
 VALID = (FIXTURES / "west-yorkshire-developing.yaml").read_text()
@@ -30,17 +30,20 @@ def _line(text, needle, nth=1):
     return hits[nth - 1]
 
 
-@pytest.mark.parametrize("old,new,fragment", [
-    ("  population: 2600000", "  population: 010", "leading zero"),
-    ("  population: 2600000", "  population: 0x10", "base prefix"),
-    ("  population: 2600000", "  population: 1:10", "base-60"),
-    ("  population: 2600000", "  population: .nan", "not a number or infinity"),
-    ("  population: 2600000", "  population: -.inf", "not a number or infinity"),
-    ("  population: 2600000", "  population: 1e400", "too large"),
-    ("  population: 2600000", "  population: " + "9" * 4400, "4,400 digits"),
-    ("  submitted_on: 2016-10-21", "  submitted_on: 2016-02-30", "not a real date"),
-    ("  submitted_on: 2016-10-21", "  submitted_on: 0000-01-01", "not a real date"),
-])
+@pytest.mark.parametrize(
+    "old,new,fragment",
+    [
+        ("  population: 2600000", "  population: 010", "leading zero"),
+        ("  population: 2600000", "  population: 0x10", "base prefix"),
+        ("  population: 2600000", "  population: 1:10", "base-60"),
+        ("  population: 2600000", "  population: .nan", "not a number or infinity"),
+        ("  population: 2600000", "  population: -.inf", "not a number or infinity"),
+        ("  population: 2600000", "  population: 1e400", "too large"),
+        ("  population: 2600000", "  population: " + "9" * 4400, "4,400 digits"),
+        ("  submitted_on: 2016-10-21", "  submitted_on: 2016-02-30", "not a real date"),
+        ("  submitted_on: 2016-10-21", "  submitted_on: 0000-01-01", "not a real date"),
+    ],
+)
 def test_yaml_values_refused_with_their_line(tmp_path, old, new, fragment):
     text = VALID.replace(old, new, 1)
     (err,) = _errors(tmp_path, text)
@@ -48,10 +51,15 @@ def test_yaml_values_refused_with_their_line(tmp_path, old, new, fragment):
     assert len(err.message) < 400
 
 
-@pytest.mark.parametrize("value,fragment", [
-    ("NaN", "not a number or infinity"), ("Infinity", "not a number or infinity"),
-    ("1e400", "too large"), ("9" * 5000, "5,000 digits"),
-])
+@pytest.mark.parametrize(
+    "value,fragment",
+    [
+        ("NaN", "not a number or infinity"),
+        ("Infinity", "not a number or infinity"),
+        ("1e400", "too large"),
+        ("9" * 5000, "5,000 digits"),
+    ],
+)
 def test_json_numbers_at_the_edges(tmp_path, value, fragment):
     text = json.dumps({"schema_version": "1.0"})[:-1] + f', "x": {value}}}'
     (err,) = _errors(tmp_path, text, "sub.json")
@@ -67,9 +75,11 @@ def test_reading_rule_for_yaml_1_1_values(tmp_path):
 
 
 def test_dates_outside_the_period(tmp_path):
-    for old, new, path in [("  submitted_on: 2016-10-21", "  submitted_on: 1900-01-01", "footprint.submitted_on"),
-                           ("  submitted_on: 2016-10-21", "  submitted_on: 2023-01-01", "footprint.submitted_on"),
-                           ("    started_on: 2015-06-01", "    started_on: 9999-12-31", "evidence.0.started_on")]:
+    for old, new, path in [
+        ("  submitted_on: 2016-10-21", "  submitted_on: 1900-01-01", "footprint.submitted_on"),
+        ("  submitted_on: 2016-10-21", "  submitted_on: 2023-01-01", "footprint.submitted_on"),
+        ("    started_on: 2015-06-01", "    started_on: 9999-12-31", "evidence.0.started_on"),
+    ]:
         text = VALID.replace(old, new, 1)
         errors = _errors(tmp_path, text)
         assert path in [e.path for e in errors], (new, [e.message for e in errors])
@@ -88,17 +98,23 @@ def test_evidence_dates_in_order_name_the_fields_and_lines(tmp_path):
     assert late.path == "evidence.0.delivered_on" and late.line == _line(text, "delivered_on: 2016-11-01")
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ('{"schema_version": "1.0",\n "footprint": {"code": "A"},\n "footprint": {"code": "B"}}', "line 2, again at line 3"),
-    ('{"schema_version": "1.0", "schema_version": "1.0"}', "duplicate key 'schema_version'"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        (
+            '{"schema_version": "1.0",\n "footprint": {"code": "A"},\n "footprint": {"code": "B"}}',
+            "line 2, again at line 3",
+        ),
+        ('{"schema_version": "1.0", "schema_version": "1.0"}', "duplicate key 'schema_version'"),
+    ],
+)
 def test_duplicate_keys_in_json(tmp_path, text, fragment):
     (err,) = _errors(tmp_path, text, "sub.json")
     assert fragment in err.message
 
 
 def test_whole_duplicated_section_in_yaml_names_both_lines(tmp_path):
-    section = VALID[VALID.index("prevention:"):]
+    section = VALID[VALID.index("prevention:") :]
     section = section[: section.index("\n", section.index("\n") + 1) + 1]
     text = VALID + section
     (err,) = _errors(tmp_path, text)
@@ -129,11 +145,14 @@ def test_characters_that_need_quoting(tmp_path):
     assert "'%' cannot start an unquoted value" in err.message and err.line == _line(text, "unit: %")
 
 
-@pytest.mark.parametrize("raw,fragment", [
-    (b"\xff\xfe" + "schema_version: 1".encode("utf-16-le"), "UTF-16"),
-    (b"schema_version: '1.0'\x00\n", "NUL"),
-    (b"schema_version: '1.0'\nname: \xe9\n", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw,fragment",
+    [
+        (b"\xff\xfe" + "schema_version: 1".encode("utf-16-le"), "UTF-16"),
+        (b"schema_version: '1.0'\x00\n", "NUL"),
+        (b"schema_version: '1.0'\nname: \xe9\n", "not UTF-8"),
+    ],
+)
 def test_encodings(tmp_path, raw, fragment):
     (err,) = _errors(tmp_path, raw)
     assert fragment in err.message
@@ -152,7 +171,9 @@ def test_fifo_and_folder_named_like_submissions_are_refused_at_once(tmp_path):
 
 def test_error_lines_come_from_the_one_read(tmp_path, monkeypatch):
     """2,000 invalid values are located without reading the file again (it was once per problem)."""
-    rows = "".join(f"  - {{ref: E{i}, area: care, title: T, status: delivered, baseline: '{i}'}}\n" for i in range(2000))
+    rows = "".join(
+        f"  - {{ref: E{i}, area: care, title: T, status: delivered, baseline: '{i}'}}\n" for i in range(2000)
+    )
     text = VALID[: VALID.index("evidence:")] + "evidence:\n" + rows
     path = tmp_path / "many.yaml"
     path.write_text(text)

@@ -1,5 +1,6 @@
 """Every number the schema accepts is one the engine can match: tiny and huge floats reach
 durable_rules in a form its JSON reader takes, and give the verdicts the Python walk gives."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,8 +46,13 @@ def test_tiny_and_edge_values_in_every_float_field_match_like_the_walk(edition):
     base = yaml.safe_load((FIXTURES / "dorset-thriving.yaml").read_text())
     compiled = compile_edition(catalogue(), edition)
     tried = 0
-    for value_of in (lambda lo, hi: 0.00001, lambda lo, hi: -0.00001, lambda lo, hi: lo, lambda lo, hi: hi,
-                     lambda lo, hi: 1e-300):
+    for value_of in (
+        lambda lo, hi: 0.00001,
+        lambda lo, hi: -0.00001,
+        lambda lo, hi: lo,
+        lambda lo, hi: hi,
+        lambda lo, hi: 1e-300,
+    ):
         data = yaml.safe_load(yaml.safe_dump(base))
         for path, low, high in FLOATS:
             value = value_of(low, high)

@@ -1,5 +1,6 @@
 """`assess schema` is a schema an editor can use: dialect, id, and a description on every property,
 taken from the models."""
+
 from __future__ import annotations
 
 import json
