@@ -7,6 +7,7 @@ list or string in the wrong place costs a short message, not a copy of the input
 from __future__ import annotations
 
 import datetime as dt
+import re
 import reprlib
 from typing import Any
 
@@ -25,6 +26,25 @@ _DATE_REASONS = {
     ("footprint", "submitted_on"): ": STP footprints were set by the December 2015 planning guidance, and "
     "statutory ICSs replaced the partnerships on 1 July 2022",
 }
+
+
+_OTHER_DATES = ": a date so far outside the STP/ICS period (2015-2022) is taken for a typing mistake"
+
+
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date from a value or from the text pydantic puts in an error's context."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        found = _DATE_REPR.fullmatch(value)
+        try:
+            return dt.date(*map(int, found.groups())) if found else dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def shown(value: Any) -> str:
@@ -71,11 +91,12 @@ def explain_problem(err: Any) -> str:
     if kind == "date_type" and isinstance(value, dt.datetime):
         return "expected a date (YYYY-MM-DD), not a date and time"
     bounds = {"greater_than_equal": ("ge", "on or after"), "less_than_equal": ("le", "on or before")}
-    if kind in bounds and isinstance((err.get("ctx") or {}).get(bounds[kind][0]), dt.date):
-        limit = err["ctx"][bounds[kind][0]]
-        message = f"the date should be {bounds[kind][1]} {limit.isoformat()}"
-        if isinstance(value, dt.date):
-            return f"{message} (got {value.isoformat()}){_DATE_REASONS.get(tuple(err['loc']), '')}"
+    if kind in bounds:
+        limit = _as_date((err.get("ctx") or {}).get(bounds[kind][0]))
+        given = _as_date(value)
+        if limit is not None and given is not None:
+            reason = _DATE_REASONS.get(tuple(err["loc"]), _OTHER_DATES)
+            return f"the date should be {bounds[kind][1]} {limit.isoformat()} (got {given.isoformat()}){reason}"
     if "input" in err:
         return f"{message} (got {shown(value)})"
     return message

@@ -185,3 +185,13 @@ def test_error_lines_come_from_the_one_read(tmp_path, monkeypatch):
     problems = info.value.all()
     assert len(problems) == 2000 and len(calls) == 1
     assert problems[-1].line == _line(text, "ref: E1999,") and problems[0].path == "evidence.0.baseline"
+
+
+def test_date_bounds_are_worded_as_dates_with_their_reason(tmp_path):
+    data = json.loads(json.dumps(__import__("yaml").safe_load(VALID), default=str))
+    data["footprint"]["submitted_on"] = "2023-01-01"
+    data["plan"]["period_end"] = "1900-01-01"
+    errors = {e.path: e.message for e in _errors(tmp_path, json.dumps(data), "sub.json")}
+    assert "on or before 2022-06-30 (got 2023-01-01): STP footprints" in errors["footprint.submitted_on"]
+    assert "on or after 2000-01-01 (got 1900-01-01)" in errors["plan.period_end"]
+    assert "datetime.date" not in " ".join(errors.values())
