@@ -180,6 +180,10 @@ def _build_cases() -> list[Case]:
     add("alias-as-key", "aliases", "refused", text_file("alias-as-key.yaml", "a: &k name\n*k : 1\n"), "")
     add("alias-small-section", "aliases", "refused", text_file(
         "alias-small-section.yaml", _dump(base(), "yaml") + "spare: &s {board_established: true}\n"), "unknown field")
+    small = _dump(base(), "yaml").replace("  name: Dorset\n", "  name: &n Dorset\n", 1)
+    small = small.replace(f"  leader_name: {BASE['leadership']['leader_name']}\n", "  leader_name: *n\n", 1)
+    assert "*n" in small
+    add("alias-small-ok", "aliases", "ok", text_file("alias-small-ok.yaml", small))
     add("merge-key", "aliases", "refused", text_file(
         "merge-key.yaml", 'schema_version: "1.0"\nb: &b {code: X}\nfootprint:\n  <<: *b\n  name: N\n'), "")
 
@@ -229,6 +233,8 @@ def _build_cases() -> list[Case]:
         "many-evidence.yaml", lambda d: d.update(evidence=[d["evidence"][0]] * 2500)), "at most 2000")
     add("many-keys", "huge", "refused", text_file(
         "many-keys.yaml", "".join(f"k{i}: 1\n" for i in range(200_000))), "more than")
+    rows = "".join(f"  - {{ref: E{i}, area: care, title: T, status: delivered, baseline: '{i}'}}\n" for i in range(2000))
+    add("2000-problems", "huge", "refused", text_file("many-problems.yaml", _dump(base(), "yaml").split("evidence:")[0] + "evidence:\n" + rows), "valid number")
     add("empty-file", "huge", "refused", text_file("empty.yaml", ""), "mapping")
 
     # wrong types everywhere: every section and a spread of fields
