@@ -47,6 +47,8 @@ def _iso_date(value: Any) -> Any:
             if len(value) > 10 and value[10:11] in ("T", "t", " "):
                 raise ValueError("expected a date (YYYY-MM-DD), not a date and time") from None
             raise ValueError("expected a real date as YYYY-MM-DD") from None
+    if not isinstance(value, dt.date):  # a number would otherwise be taken as a Unix timestamp
+        raise ValueError("expected a date as YYYY-MM-DD")
     return value
 
 

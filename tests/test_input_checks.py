@@ -195,3 +195,12 @@ def test_date_bounds_are_worded_as_dates_with_their_reason(tmp_path):
     assert "on or before 2022-06-30 (got 2023-01-01): STP footprints" in errors["footprint.submitted_on"]
     assert "on or after 2000-01-01 (got 1900-01-01)" in errors["plan.period_end"]
     assert "datetime.date" not in " ".join(errors.values())
+
+
+@pytest.mark.parametrize("value", [1476144000, 1476144000.0, True])
+def test_a_number_is_never_taken_for_a_date(tmp_path, value):
+    """pydantic's lax date parsing reads 1476144000 as 2016-10-11 (a Unix timestamp): refused."""
+    data = json.loads(json.dumps(__import__("yaml").safe_load(VALID), default=str))
+    data["footprint"]["submitted_on"] = value
+    (err,) = _errors(tmp_path, json.dumps(data), "sub.json")
+    assert err.path == "footprint.submitted_on" and "YYYY-MM-DD" in err.message
