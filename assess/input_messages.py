@@ -12,7 +12,7 @@ import reprlib
 from typing import Any
 
 from .errors import did_you_mean
-from .submission import NO_CONTROL
+from .submission import NO_CONTROL, ONE_LINE
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = 60
@@ -67,6 +67,8 @@ def explain_problem(err: Any) -> str:
     value = err.get("input")
     if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == NO_CONTROL:
         return f"contains control characters (got {shown(value)}); remove them"
+    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == ONE_LINE:
+        return f"a name or title is one line, without line breaks, tabs or control characters (got {shown(value)})"
     if kind == "literal_error":
         choices = _expected_values(err)
         if isinstance(value, str):

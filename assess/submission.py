@@ -18,6 +18,7 @@ SCHEMA_VERSION = "1.0"
 # C1 controls (U+0080-U+009F: never meaningful in text, and some terminals obey them).
 # A pattern pydantic checks in its core (Rust regex), not a Python validator: the same rule, cheaper.
 NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"  # names and titles: no line breaks or tabs either
 
 # Dates: STP footprints were set by the December 2015 planning guidance (the first edition's
 # start, rules/catalogue.yaml) and the partnerships were replaced by 42 statutory ICSs on 1 July 2022
@@ -52,7 +53,7 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
 Text = Annotated[str, Field(max_length=4000, pattern=NO_CONTROL)]
 Day = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False, ge=EARLIEST_DATE, le=LATEST_DATE)]
 SubmissionDay = Annotated[dt.date, BeforeValidator(_iso_date),

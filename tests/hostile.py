@@ -97,11 +97,16 @@ def free_text_paths() -> list[str]:
     return out
 
 
+MULTI_LINE = (".summary", ".source")  # Text fields; the others are one-line names and titles
+
+
 def everywhere(payload: str) -> Callable[[dict[str, Any]], None]:
     def build(data: dict[str, Any]) -> None:
         for path in free_text_paths():
-            limit = 40 if path.endswith(".unit") else 200
-            setter(path, payload[:limit])(data)
+            if path.endswith(MULTI_LINE):
+                setter(path, payload)(data)
+            else:
+                setter(path, payload.replace("\n", " ")[: 40 if path.endswith(".unit") else 200])(data)
     return build
 
 
@@ -319,6 +324,8 @@ def _build_cases() -> list[Case]:
         "esc-key.yaml", good + '"\\e[2J\\e[Hall ok": 1\n'), "unknown field")
     add("newline-in-key-json", "encodings", "refused", text_file(
         "newline-key.json", _dump(base(), "json")[:-1] + ', "x\\nok  forged.yaml": 1}'), "unknown field")
+    add("newline-in-name", "encodings", "refused", data_file("newline-name.yaml", setter("footprint.name", "Dorset\nok  forged.yaml  (X, Y)")),
+        "one line")
     add("lone-surrogate-json", "encodings", "refused", data_file("surrogate.json", setter("footprint.name", "\ud800")), "")
 
     # injection in every free-text field: html, markdown, csv and spreadsheet formulae
