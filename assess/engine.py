@@ -90,30 +90,25 @@ def _engine_float(value: float) -> str:
 _BARE_EXPONENT = re.compile(r"[0-9]e[-+]")
 
 
-class _EngineEncoder(json.JSONEncoder):
-    def iterencode(self, o: Any, _one_shot: bool = False) -> Any:
-        # the pure-Python encoder, with durable_rules' float form (the C encoder cannot be told)
-        return json.encoder._make_iterencode(  # type: ignore[attr-defined]
-            {}, self.default, json.encoder.py_encode_basestring_ascii, self.indent,
-            _engine_float_or_special, self.key_separator, self.item_separator, self.sort_keys,
-            self.skipkeys, _one_shot)(o, 0)
-
-
-def _engine_float_or_special(value: float) -> str:
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("NaN and infinity cannot be matched by the engine")
-    return _engine_float(value)
-
-
-_ENCODER = _EngineEncoder()
+def _slow_json(value: Any) -> str:
+    """JSON text with the engine's float form (facts and ruleset definitions are plain data)."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("NaN and infinity cannot be matched by the engine")
+        return _engine_float(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_slow_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_slow_json(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def engine_json(value: Any) -> str:
     """JSON text for durable_rules. The usual C encoder unless a float would be written with a bare
-    exponent (|x| < 1e-4 or >= 1e16, rare), then the pure-Python encoder with the engine's float form."""
+    exponent (|x| < 1e-4 or >= 1e16, rare), then a plain writer with the engine's float form."""
     text = json.dumps(value)
     if "e" in text and _BARE_EXPONENT.search(text):
-        return "".join(_ENCODER.iterencode(value))
+        return _slow_json(value)
     return text
 
 
