@@ -196,8 +196,22 @@ def validate(source: Source) -> Submission:
     try:
         return Submission.model_validate(source.data)
     except ValidationError as exc:
-        problems = [p for err in exc.errors(include_url=False) for p in _problems(source, err)]
+        located = _with_lines(source)
+        problems = [p for err in exc.errors(include_url=False) for p in _problems(located, err)]
         raise InputError(source.file, "invalid submission", problems=problems) from None
+
+
+def _with_lines(source: Source) -> Source:
+    """The source with a line map. JSON is read by json (fast, no lines); when it fails validation
+    it is read once more by the YAML reader (JSON is YAML's flow syntax) for the lines of its keys.
+    If that reader refuses the text, the messages go without lines."""
+    if source.lines is not None or source.format != "json":
+        return source
+    try:
+        data, lines = _load_yaml(source.text)
+    except (YamlProblem, yaml.YAMLError, RecursionError):
+        return source
+    return Source(source.file, source.text, data, source.sha256, source.format, lines)
 
 
 def load_submission(path: str | Path) -> Submission:

@@ -204,3 +204,11 @@ def test_a_number_is_never_taken_for_a_date(tmp_path, value):
     data["footprint"]["submitted_on"] = value
     (err,) = _errors(tmp_path, json.dumps(data), "sub.json")
     assert err.path == "footprint.submitted_on" and "YYYY-MM-DD" in err.message
+
+
+def test_json_errors_carry_lines_too(tmp_path):
+    data = __import__("yaml").safe_load(VALID)
+    data["footprint"]["population"] = "lots"
+    text = json.dumps(data, indent=2, default=str)
+    (err,) = _errors(tmp_path, text, "sub.json")
+    assert err.path == "footprint.population" and err.line == _line(text, '"population": "lots"')
