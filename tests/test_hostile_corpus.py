@@ -3,8 +3,9 @@ format, and the regular files among them through one `batch` beside good files.
 
 Each case runs in a forked child process, under an address-space limit so a runaway dies instead of
 swamping the machine; its CPU time and peak RSS come from wait4, and the memory figure is how far
-the child's peak RSS rose above the parent's resident size at the fork (what the case cost). The bounds asserted (10 s CPU, 500 MB) are generous guards, not
-timings; the figures are printed as a table at the end (`pytest -s` shows it).
+the child's peak RSS rose above the parent's resident size at the fork (what the case cost). The
+bounds asserted (10 s CPU, 500 MB) are generous guards, not timings; the figures are printed as a
+table at the end (`pytest -s` shows it).
 """
 
 from __future__ import annotations
