@@ -31,6 +31,8 @@ from typing import Any
 
 import yaml
 
+from .textsafe import clip, visible
+
 MAX_DEPTH = 16  # a submission nests 3 deep (section -> list -> record)
 MAX_NODES = 300_000  # values, keys and containers in one file (a full 2,000-item file has ~60k)
 MAX_ITEMS = 10_000  # items in one list or keys in one mapping (the schema allows 2,000 at most)
@@ -90,15 +92,11 @@ class LineMap:
         return line
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def shorten(text: str, limit: int = 80) -> str:
-    """Text from the input for a message: cut to `limit` characters (never the whole input), with
-    control and bidi characters written as escapes so that a message cannot drive a terminal or
-    forge a line."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), cut)
+    """Text from the input for a message: cut to about `limit` characters with its length noted
+    (never the whole input), control and bidi characters shown as escapes (textsafe), so that a
+    message cannot drive a terminal or forge a line."""
+    return visible(clip(text, 2 * limit, word_limit=limit))
 
 
 def _number(value: str, line: int) -> Any:
