@@ -12,26 +12,21 @@ error) become rows of errors.csv and the other submissions are still scored and 
 from __future__ import annotations
 
 import errno
-import json
-import multiprocessing
 import re
 import shutil
 import stat
 import sys
-import tempfile
+import time
 import traceback
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
-import click
-
-from . import dashboard, report
+from . import dashboard, jsonio, report, workers
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
+from .jsonio import canonical_bytes
+from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason, write_file
 from .labels import long_date
 from .sources import read_source, validate
 from .textsafe import one_line
@@ -51,6 +46,8 @@ class BatchSummary:
     assessed: int
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. previous results from another catalogue
+    #: wall seconds per stage: scoring, reports, batch files (the serial tail), commit (sync, swap)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_files(self) -> list[str]:
@@ -70,8 +67,6 @@ class BatchSummary:
 SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
 # other spreadsheet formats go to the reader, which explains how to save them as .xlsx
 OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods")
-# what a batch writes; when --out is the input folder, these are its previous output, not input
-OUTPUT_NAMES = frozenset({RESULTS, REPORTS, "league.csv", "league.xlsx", "errors.csv", "index.html"})
 _KINDS = ((stat.S_ISDIR, "a folder: sub-folders are not read (run assess batch on it, or move its files up)"),
           (stat.S_ISFIFO, "a named pipe (FIFO), not a file: not opened"),
           (stat.S_ISCHR, "a device, not a file: not opened"), (stat.S_ISBLK, "a device, not a file: not opened"),
@@ -225,8 +220,10 @@ def assign_stems(codes: Sequence[str]) -> list[str]:
 _catalogue: Catalogue | None = None
 
 
-def _init_worker(rules_dir: str | None) -> None:
+def _init_worker(rules_dir: str | None, parent_pid: int | None = None) -> None:
     global _catalogue
+    if parent_pid is not None:
+        workers.bind_to_parent(parent_pid)
     _catalogue = load_catalogue(rules_dir)
 
 
@@ -264,8 +261,6 @@ def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
                             source_file=label)
         assessment, refused = moderate_in_worker(assessment, decisions, _catalogue, label)
         data = assessment.to_dict()
-        with open(spool_file, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
     except InputError as exc:
         return {"file": label, "errors": [_error(label, p.problem, line=p.line, path=p.path) for p in exc.all()]}
     except AssessError as exc:
@@ -276,6 +271,8 @@ def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
         return {"file": label, "errors": [_error(
             label, f"internal error (please report it): {type(exc).__name__}: {exc} "
                    f"[{Path(where.filename).name}:{where.lineno}]")]}
+    with open(spool_file, "wb") as handle:  # an OSError here stops the batch
+        handle.write(canonical_bytes(data))
     try:
         trajectory = _catalogue.trajectory_value(dashboard.SEVEN_DAY, submission.footprint.submitted_on)
     except KeyError:
@@ -292,13 +289,15 @@ def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[di
     out_dir, stem, entry, context = task
     reports = Path(out_dir) / REPORTS
     try:
-        with open(entry["spool"], encoding="utf-8") as handle:
-            assessment = json.load(handle)
+        with open(entry["spool"], "rb") as handle:
+            assessment = jsonio.loads(handle.read())
         for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
             target = reports / f"{stem}{suffix}"
             if target.resolve().parent != reports.resolve():  # belt and braces: stems are sanitised
                 raise ValueError(f"refusing to write outside {REPORTS}/: {stem!r}")
-            report.write_atomic(target, report.render(assessment, fmt, **context))
+            write_file(target, report.render(assessment, fmt, **context))
+    except OSError:
+        raise  # the output cannot be written (full disk, say): the whole batch stops, not this file
     except Exception as exc:  # reported against the file; the other reports are still written
         return [_error(entry["file"], f"internal error writing the gap report (please report it): "
                                       f"{type(exc).__name__}: {exc}")]
@@ -307,75 +306,12 @@ def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[di
 
 # --- running tasks in order, in this process or in workers ---------------------------------------
 
-class _Runner:
-    """Runs tasks in order, here (jobs=1) or in a pool of worker processes. If a worker dies (a
-    crash in the rule engine's C extension, say), the unfinished tasks are retried one at a time,
-    so that only the file that kills a worker is lost, and it is reported."""
-
-    def __init__(self, jobs: int, rules_dir: Path | None, catalogue: Catalogue, progress: bool) -> None:
-        self.jobs, self.rules_dir, self.progress = jobs, rules_dir, progress
-        self._pool: Executor | None = None
-        global _catalogue
-        _catalogue = catalogue  # for tasks run in this process
-
-    def _new_pool(self, workers: int) -> Executor:
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(None if self.rules_dir is None else str(self.rules_dir),))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-
-    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], label: str,
-            on_crash: Callable[[Any], Any]) -> list[Any]:
-        with self._bar(len(tasks), label) as bar:
-            if self.jobs == 1 or len(tasks) <= 1:
-                out = []
-                for task in tasks:
-                    out.append(fn(task))
-                    bar.update(1)
-                return out
-            return self._map_pool(fn, tasks, bar, on_crash)
-
-    def _map_pool(self, fn: Callable[[Any], Any], tasks: Sequence[Any], bar: Any,
-                  on_crash: Callable[[Any], Any]) -> list[Any]:
-        if self._pool is None:
-            self._pool = self._new_pool(self.jobs)
-        results: dict[int, Any] = {}
-        futures = [self._pool.submit(fn, task) for task in tasks]
-        try:
-            for index, future in enumerate(futures):
-                results[index] = future.result()
-                bar.update(1)
-        except BrokenProcessPool:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-            for index, future in enumerate(futures):
-                if index not in results and future.done() and not future.cancelled() and future.exception() is None:
-                    results[index] = future.result()
-                    bar.update(1)
-            for index, task in enumerate(tasks):
-                if index in results:
-                    continue
-                with self._new_pool(1) as single:
-                    try:
-                        results[index] = single.submit(fn, task).result()
-                    except BrokenProcessPool:
-                        results[index] = on_crash(task)
-                bar.update(1)
-        return [results[i] for i in range(len(tasks))]
-
-    def _bar(self, length: int, label: str) -> ContextManager[Any]:
-        if self.progress and length:
-            return click.progressbar(length=length, label=label, file=sys.stderr)
-        return nullcontext(_NoBar())
-
-
-class _NoBar:
-    def update(self, _: int) -> None:
-        pass
+def _Runner(jobs: int, rules_dir: Path | None, catalogue: Catalogue, progress: bool) -> workers.Runner:
+    """A task runner whose workers each load the catalogue (durable_rules keeps state per process);
+    tasks run in this process use `catalogue`."""
+    global _catalogue
+    _catalogue = catalogue
+    return workers.Runner(jobs, _init_worker, (None if rules_dir is None else str(rules_dir),), progress)
 
 
 def _crashed_scoring(task: tuple[Any, ...]) -> dict[str, Any]:
@@ -395,7 +331,9 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
               decisions: Any = None, previous: str | Path | None = None) -> BatchSummary:
     """Assess every submission file in `directory` and write the batch outputs into `out_dir`.
 
-    `progress` shows progress bars on standard error; by default only when it is a terminal.
+    The output is built beside `out_dir` and swapped in whole when complete (see `assess.outdir`):
+    an interruption or a failure leaves the previous output as it was. `progress` shows progress
+    bars on standard error; by default only when it is a terminal.
     `decisions` (a reviewer's decisions file or DecisionSet) moderates the submissions it names;
     `previous` (an earlier batch's results.json) adds the change since each footprint's last
     submission (see assess.review.batchwork).
@@ -410,34 +348,71 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     skipped = [row for row in skipped if not row.get("folder")]
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
                      sys.stderr.isatty() if progress is None else progress)
-    out.mkdir(parents=True, exist_ok=True)
-    spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=out))
-    try:
-        scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
-                                        for i, p in enumerate(files)], "Scoring", _crashed_scoring)
-        _share_criteria(scored)
-        errors = skipped + [row for result in scored for row in result.get("errors", [])]
-        entries, twins = unique_codes([r for r in scored if "assessment" in r])
-        errors.extend(twins)
-        for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
-            entry["stem"] = stem
-        errors.extend(batchwork.unknown_codes(review, [e["assessment"]["submission"]["code"] for e in entries]))
-        since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings])
-        medians = dashboard.peer_medians(entries)
-        shared = report.catalogue_context(catalogue)
-        tasks = [(str(out), e["stem"], {"file": e["file"], "spool": e["spool"]},
-                  {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
-                   "since": since.get(e["stem"])})
-                 for e in entries]
-        for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
-            errors.extend(rows)
-        errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
-        _write_batch_files(out, entries, errors, catalogue, review, folders=[row["file"] for row in folders])
-    finally:
-        runner.close()
-        shutil.rmtree(spool, ignore_errors=True)
+    timings: dict[str, float] = {}
+    with OutputFolder(out, inputs=directory) as folder:
+        try:
+            errors, entries = _run(files, skipped, folder.staging, edition, catalogue, runner, timings, review,
+                                   token, [row["file"] for row in folders])
+            started = time.perf_counter()
+            folder.commit()
+            timings["commit"] = time.perf_counter() - started
+        except OSError as exc:
+            runner.kill()
+            raise OutputError(f"cannot write {folder.shown_path(exc.filename)}: {reason(exc)}; "
+                              f"{_kept(folder)}") from None
+        except BaseException as exc:  # an interruption (KeyboardInterrupt) or a bug: end the workers
+            runner.kill()
+            exc.committed = folder.committed  # type: ignore[attr-defined]
+            raise
+        finally:
+            runner.close()
     return BatchSummary(out, len(files) + len(skipped), len(entries), errors,
-                        [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)])
+                        [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)], timings)
+
+
+def _kept(folder: OutputFolder) -> str:
+    if folder.committed:
+        return f"the new output is complete in {folder.shown}"
+    if folder.target.exists():
+        return f"the previous output in {folder.shown} was left as it was"
+    return f"nothing was written to {folder.shown}"
+
+
+def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition: str | None,
+         catalogue: Catalogue, runner: workers.Runner, timings: dict[str, float], review: Any, token: Any,
+         folders: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Score, render and write the whole output into the staging folder `stage`."""
+    from .review import batchwork
+
+    clock = time.perf_counter()
+    spool = stage / ".spool"
+    spool.mkdir()
+    (stage / REPORTS).mkdir()
+    scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
+                                    for i, p in enumerate(files)], "Scoring", _crashed_scoring)
+    _share_criteria(scored)
+    timings["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
+    errors = skipped + [row for result in scored for row in result.get("errors", [])]
+    entries, twins = unique_codes([r for r in scored if "assessment" in r])
+    errors.extend(twins)
+    for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
+        entry["stem"] = stem
+    errors.extend(batchwork.unknown_codes(review, [e["assessment"]["submission"]["code"] for e in entries]))
+    since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings])
+    medians = dashboard.peer_medians(entries)
+    shared = report.catalogue_context(catalogue)
+    tasks = [(str(stage), e["stem"], {"file": e["file"], "spool": e["spool"]},
+              {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
+               "since": since.get(e["stem"])})
+             for e in entries]
+    for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
+        errors.extend(rows)
+    errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
+    timings["reports"], clock = time.perf_counter() - clock, time.perf_counter()
+    _write_batch_files(stage, entries, errors, catalogue, review, folders=folders)
+    shutil.rmtree(spool)
+    timings["batch files"] = time.perf_counter() - clock
+    return errors, entries
 
 
 def _share_criteria(scored: list[dict[str, Any]]) -> None:
@@ -473,7 +448,7 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     domains = [{"id": d.id, "title": d.title} for d in catalogue.meta.domains]
     used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
     shown = [d for d in domains if d["id"] in used]
-    report.write_atomic(out / RESULTS, _results_json(entries))
+    write_file(out / RESULTS, _results_json(entries))
     data = dashboard.dashboard(
         entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
         stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)
@@ -483,7 +458,7 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
     write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra,
                  sheets=batchwork.league_sheets(data["league"], review))
-    report.write_atomic(out / "index.html", report.render_dashboard(data))
+    write_file(out / "index.html", report.render_dashboard(data))
 
 
 def iter_problems(summary: BatchSummary) -> Iterator[str]:

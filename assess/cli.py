@@ -30,6 +30,9 @@ class ExitCode(IntEnum):
        the field path and, for YAML, the line (batch: the others were still assessed)
     4  invalid catalogue: a rule file could not be loaded (file and rule named)
     5  engine error: durable_rules failed, so no score was given
+    6  output error: --out could not be written (full disk, read-only, in use by another batch);
+       the previous output is left as it was
+    130, 143  interrupted (Ctrl-C, SIGTERM): the previous output is left as it was
     """
 
     OK = 0
@@ -38,6 +41,7 @@ class ExitCode(IntEnum):
     INVALID_INPUT = 3
     INVALID_RULES = 4
     ENGINE = 5
+    OUTPUT = 6
 
 
 EXIT_CODES_HELP = (ExitCode.__doc__ or "").split("\n", 2)[2]
@@ -249,6 +253,12 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     or outside links) is listed in errors.csv with the reason, never opened (other sub-folders
     get a warning); of two submissions with one footprint
     code only the latest-dated is ranked (neither, on the same date), and the other is listed.
+
+    The output is built beside --out and swapped in whole when complete, so --out always holds
+    one batch's complete output: an interruption or a full disk leaves the previous one as it
+    was. --out must be a folder of its own (new, empty or an earlier batch's output), never the
+    input folder; a second batch into the same --out at once is refused.
+
     A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
     could not be (listed in errors.csv and on standard error). The same input gives the same
     bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
@@ -256,8 +266,19 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
 
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
-    summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition, jobs=jobs,
-                                     rules_dir=rules_dir, decisions=decisions_file, previous=previous)
+    from .workers import interruptible
+
+    with interruptible() as interrupted:
+        try:
+            summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition,
+                                             jobs=jobs, rules_dir=rules_dir, decisions=decisions_file,
+                                             previous=previous)
+        except KeyboardInterrupt as exc:
+            done = getattr(exc, "committed", False)
+            click.echo("\n" + one_line(f"Interrupted: {out_dir} " + (
+                "holds the new, complete output" if done else
+                "was left as it was (the previous complete output, or none)")), err=True)
+            sys.exit(128 + interrupted.signum)
     for warning in summary.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for problem in batch_module.iter_problems(summary):

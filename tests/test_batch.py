@@ -344,11 +344,15 @@ def test_size_bands_are_half_open() -> None:
     assert dashboard.median([3.0, None, 1.0, 2.0, 10.0]) == 2.5 and dashboard.median([None]) is None
 
 
-def test_out_folder_equal_to_input_folder_does_not_read_its_own_results(tmp_path: Path) -> None:
+def test_out_folder_equal_to_or_above_the_input_folder_is_refused_and_nothing_is_touched(tmp_path: Path) -> None:
+    from assess.outdir import OutputError
+
     folder = good_folder(tmp_path / "in")
-    run(folder, folder)
-    summary = run(folder, folder)
-    assert summary.errors == [] and summary.assessed == 3
+    before = output_bytes(tmp_path)
+    for out in (folder, tmp_path):
+        with pytest.raises(OutputError, match="is or holds the input folder"):
+            run(folder, out)
+    assert output_bytes(tmp_path) == before
 
 
 def double_or_die(task: int) -> int:
