@@ -161,7 +161,9 @@ class OutputFolder:
         except OSError as exc:
             self._unlock()
             where = exc.filename or self.parent
-            raise OutputError(f"cannot write the output beside {self.shown} ({where}): {reason(exc)}") from None
+            kept = "the previous output was left as it was" if self.target.exists() else "nothing was written"
+            raise OutputError(f"cannot write the output beside {self.shown} ({where}): {reason(exc)}; "
+                              f"{kept}") from None
         except BaseException:
             self._unlock()
             raise
@@ -186,8 +188,10 @@ class OutputFolder:
                 f"an empty or new folder, or one an earlier batch wrote")
         for folder in (target, target / "reports"):
             if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
-                raise OutputError(f"cannot replace {self.shown}: {folder} is not writable; the previous "
-                                  f"output was left as it was")
+                why = ("the file system is read-only" if os.statvfs(folder).f_flag & os.ST_RDONLY
+                       else "permission denied")
+                raise OutputError(f"cannot replace {self.shown}: {folder} is not writable ({why}); the "
+                                  f"previous output was left as it was")
 
     def _lock(self) -> None:
         import fcntl

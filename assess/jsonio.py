@@ -1,0 +1,47 @@
+"""Canonical JSON fast: the bytes of json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).
+
+With an indent, the standard library encodes in pure Python (~1.4 ms for one assessment); orjson
+does it in ~0.05 ms. The two agree byte for byte except on a few values, which are detected and
+handed to the standard library, so the output never changes: floats below 1e-4 (orjson writes
+0.00001 and 1e-7 where Python writes 1e-05 and 1e-07: caught by a pattern on orjson's output,
+which may also match inside a string, costing only speed), NaN and infinity (orjson writes null:
+caught by reading the output back and comparing), integers beyond 64 bits, keys that are not
+text and lone surrogates (orjson refuses them).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; this keeps a broken install working
+    orjson = None
+
+_RISKY = re.compile(rb"0\.0000[0-9]|[0-9]e-")
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")  # orjson reads integers beyond 64 bits as floats
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """`data` as canonical JSON, UTF-8 encoded, without a trailing newline."""
+    if orjson is not None:
+        try:
+            out = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+        except (TypeError, orjson.JSONEncodeError):
+            out = None
+        if out is not None and not _RISKY.search(out) and orjson.loads(out) == data:
+            return out
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def loads(data: bytes | str) -> Any:
+    """json.loads, through orjson where it reads the same: it refuses NaN and infinity and would
+    read integers beyond 64 bits as floats, so text with those goes to the standard library."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if orjson is not None and not _LONG_DIGITS.search(raw):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
