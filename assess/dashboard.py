@@ -16,6 +16,12 @@ OVERALL = "overall"
 READINESS_LEVELS = ("ready", "aspirant", "not_yet", "not_applicable")  # the last: editions without a verdict
 SEVEN_DAY = "seven_day_priority_coverage"
 STATUS_ORDER = ("met", "not_met", "not_applicable")
+#: Beyond this many submissions the dashboard shows aggregates, not a row and a heatmap column per
+#: submission: the page stays small (~0.3 MB at any N) and quick to open; league.csv, league.xlsx
+#: and results.json still hold every submission.
+LARGE_BATCH = 500
+LEAGUE_SHOWN = 100  # rows of the league shown in the large form (the best)
+ERRORS_SHOWN = 200  # problems listed in the large form (errors.csv has them all)
 
 
 @dataclass(frozen=True)
@@ -167,11 +173,40 @@ def heatmap(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
             "groups": groups}
 
 
-def seven_day_check(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def criteria_summary(entries: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+    """The heatmap's large form: per criterion (grouped by domain), how many submissions met it,
+    did not, found it not applicable, or were assessed in an edition without it."""
+    domain_index = {d["id"]: i for i, d in enumerate(domains)}
+    meta: dict[str, dict[str, Any]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    total = 0
+    for entry in entries:
+        total += 1
+        for c in entry["assessment"]["criteria"]:
+            if c["id"] not in meta:
+                meta[c["id"]] = {"id": c["id"], "title": c["title"], "domain": c["domain"], "severity": c["severity"]}
+                counts[c["id"]] = dict.fromkeys(STATUS_ORDER, 0)
+            counts[c["id"]][c["status"]] += 1
+    groups: list[dict[str, Any]] = []
+    for rid in sorted(meta, key=lambda r: (domain_index.get(meta[r]["domain"], len(domain_index)), r)):
+        tally = counts[rid]
+        assessed = tally["met"] + tally["not_met"]
+        line = {**meta[rid], **tally, "not_in_edition": total - sum(tally.values()), "assessed": assessed,
+                "not_met_share": round(100 * tally["not_met"] / assessed, 1) if assessed else None}
+        if not groups or groups[-1]["domain"] != line["domain"]:
+            title = domains[domain_index[line["domain"]]]["title"] if line["domain"] in domain_index else line["domain"]
+            groups.append({"domain": line["domain"], "title": title, "rows": []})
+        groups[-1]["rows"].append(line)
+    return groups
+
+
+def seven_day_check(entries: Sequence[dict[str, Any]], *, rows_wanted: bool = True) -> dict[str, Any]:
     """Population covered by the four priority seven-day hospital standards, weighted by population,
-    against the trajectory in force on each submission's date (no trajectory yet counts as 0%)."""
+    against the trajectory in force on each submission's date (no trajectory yet counts as 0%).
+    `rows_wanted=False` leaves out the row per footprint and counts the verdicts instead."""
     total = sum(e["assessment"]["submission"]["population"] for e in entries)
     rows, covered, expected, reporting = [], 0.0, 0.0, 0
+    verdicts = dict.fromkeys(("on_track", "below", "not_reported"), 0)
     for entry in sorted(entries, key=lambda e: (e["assessment"]["submission"]["code"], e["file"])):
         s, facts = entry["assessment"]["submission"], entry["facts"]
         coverage, target = facts.get("seven_day_coverage_pct"), facts.get("seven_day_trajectory_pct")
@@ -183,6 +218,9 @@ def seven_day_check(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
             verdict = "not_reported"
         else:
             verdict = "on_track" if coverage >= (target or 0.0) else "below"
+        verdicts[verdict] += 1
+        if not rows_wanted:
+            continue
         rows.append({"code": s["code"], "name": s["name"], "stem": entry["stem"], "population": s["population"],
                      "submitted_on": s["submitted_on"], "coverage": coverage, "trajectory": target,
                      "verdict": verdict})
@@ -196,7 +234,7 @@ def seven_day_check(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "covered_population": round(covered), "total_population": total,
         "unreported_share": share(total - reporting), "unreported_population": total - reporting,
         "on_track": None if covered_share is None or expected_share is None else covered_share >= expected_share,
-        "rows": rows,
+        "rows": rows, "verdicts": verdicts,
     }
 
 
@@ -222,7 +260,12 @@ def dashboard(entries: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]
     shown_domains = [d for d in domains if d["id"] in used]
     medians = peer_medians(entries)
     assessments = [e["assessment"] for e in entries]
+    large = len(entries) > LARGE_BATCH
     return {
+        "large": large,
+        "league_shown": rows[:LEAGUE_SHOWN] if large else rows,
+        "errors_shown": list(errors[:ERRORS_SHOWN]) if large else list(errors),
+        "criteria": criteria_summary(entries, domains) if large else None,
         "count": len(entries),
         "files_failed": sorted({e["file"] for e in errors}),
         "errors": list(errors),
@@ -235,8 +278,8 @@ def dashboard(entries: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]
         "ratings": _distribution([a["rating"] for a in assessments], list(reversed(ratings))),
         "stages": _distribution([a["stage"] for a in assessments], list(reversed(stages))),
         "readiness": readiness_check(entries),
-        "seven_day": seven_day_check(entries),
-        "heatmap": heatmap([by_stem[r["stem"]] for r in rows], domains),
+        "seven_day": seven_day_check(entries, rows_wanted=not large),
+        "heatmap": None if large else heatmap([by_stem[r["stem"]] for r in rows], domains),
         "medians": {
             "bands": [{"id": b.id, "label": b.label, "size": medians["band_sizes"][b.id]} for b in SIZE_BANDS],
             "rows": [{"id": d["id"], "name": d["title"], "batch": medians["batch"].get(d["id"]),

@@ -202,3 +202,25 @@ def test_the_checks_themselves_catch_problems(driver: Any, tmp_path: Path) -> No
     assert driver.execute_script("return window.__pwned") == 1
     found = {v["id"]: v["impact"] for v in bk.axe(driver)}
     assert found.get("image-alt") in BLOCKING and "html-has-lang" in found and "color-contrast" in found
+
+
+def test_the_large_dashboard_passes_and_sorts(driver: Any, tmp_path: Path, shots: Path) -> None:
+    """The form shown beyond a few hundred submissions: aggregates and the top of the league."""
+    import largebatch
+
+    from assess import dashboard
+
+    n = dashboard.LARGE_BATCH * 2
+    (tmp_path / "index.html").write_text(largebatch.page(n, errors=dashboard.ERRORS_SHOWN + 1), encoding="utf-8")
+    check_page(driver, tmp_path / "index.html", shots, "dashboard-large")
+    rows = driver.find_elements("css selector", "#league tbody tr")
+    assert len(rows) == dashboard.LEAGUE_SHOWN
+    assert f"The best {dashboard.LEAGUE_SHOWN} of {n:,} submissions" in driver.find_element("css selector", "#league caption").text
+    summary = driver.find_elements("css selector", "table.criteria-summary tbody tr:not(.group)")
+    assert len(summary) > 30
+    button = driver.find_element("xpath", "//table[@id='league']//th/button[normalize-space()='Score']")
+    button.click()
+    button.click()  # descending, then ascending: the best of the page last
+    scores = [float(s) for s in driver.execute_script(
+        "return Array.from(document.querySelectorAll('#league tbody tr')).map(r => r.cells[3].getAttribute('data-sort'))")]
+    assert scores == sorted(scores) and scores[0] < scores[-1]
