@@ -273,6 +273,8 @@ class Rule:
     file: str
 
     def __getattr__(self, name: str) -> Any:  # id, title, domain, ... read through to the spec
+        if name.startswith("__"):  # not the spec's (pickle asks for __setstate__ before spec is set)
+            raise AttributeError(name)
         return getattr(self.spec, name)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, TypeVar
 import click
 
 from . import catalogue_doc, report, template
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue
 from .errors import AssessError, InputError
 from .sources import load_submission, read_source, validate
 from .textsafe import one_line
@@ -69,7 +69,9 @@ def _report_errors(func: F) -> F:
 
 
 def _catalogue(rules_dir: Path | None) -> Catalogue:
-    return load_catalogue(rules_dir)
+    from .catalogue_cache import load
+
+    return load(rules_dir)
 
 
 def _check_edition(catalogue: Catalogue, edition: str | None) -> None:
