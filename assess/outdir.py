@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import signal
@@ -83,11 +83,12 @@ def write_file(path: Path, chunks: str | bytes | Iterable[str | bytes]) -> None:
     os.replace(tmp, path)
 
 
-def _libc() -> ctypes.CDLL | None:
+@functools.lru_cache(maxsize=1)
+def libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    try:  # the process's own symbols include libc's (find_library would fork a subprocess)
+        return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
 
@@ -95,11 +96,11 @@ def _libc() -> ctypes.CDLL | None:
 def sync_tree(root: Path) -> None:
     """Make every file under `root` durable: one syncfs() of its file system on Linux (instead of
     an fsync per file), else an fsync of each file; then the folders themselves."""
-    libc = _libc()
+    c = libc()
     synced = False
-    if libc is not None and hasattr(libc, "syncfs"):
+    if c is not None and hasattr(c, "syncfs"):
         with fd_opened(root, os.O_RDONLY) as fd:
-            synced = libc.syncfs(fd) == 0
+            synced = c.syncfs(fd) == 0
     for folder, _, files in os.walk(root):
         if not synced:
             for name in files:
@@ -119,11 +120,11 @@ def sync_dir(folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically; False where the system cannot (then the caller falls back)."""
-    libc = _libc()
-    if libc is None or not hasattr(libc, "renameat2"):
+    c = libc()
+    if c is None or not hasattr(c, "renameat2"):
         return False
     at_fdcwd = -100
-    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if c.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):

@@ -9,8 +9,6 @@ fresh process, the rest go on in a fresh pool.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -24,19 +22,16 @@ from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 import click
 
-from .outdir import signals_deferred
+from .outdir import libc, signals_deferred
 
 _PR_SET_PDEATHSIG = 1
 
 
 def bind_to_parent(parent_pid: int) -> None:
     """In a worker: die with the parent process, and leave Ctrl-C to it."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    c = libc()
+    if c is not None and hasattr(c, "prctl"):
+        c.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:  # the parent died before the line above took effect
         os._exit(1)
 
