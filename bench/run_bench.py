@@ -35,6 +35,12 @@ BATCH = 250  # submissions generated, then timed, at a time (keeps the benchmark
 SEED = 0
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (a batch's workers end with it)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -57,7 +63,10 @@ def _worker(mode: str, indices: list[int], folder: str | None, barrier: Any, out
         cat = load_catalogue()
         for edition in cat.meta.editions:
             compile_edition(cat, edition.id)
+        from assess import InputError
+
         segments: list[tuple[float, float, int]] = []
+        cpu = 0.0
         rss_first = None
         files = sorted(Path(folder).iterdir()) if folder else []
         for start in range(0, len(indices), BATCH):
@@ -65,25 +74,29 @@ def _worker(mode: str, indices: list[int], folder: str | None, barrier: Any, out
             if mode == "yaml":
                 work = [files[i] for i in chunk]
                 barrier.wait()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 for path in work:
-                    assess_file(path, cat)
+                    try:
+                        assess_file(path, cat)
+                    except InputError:  # the mix holds invalid files, as real folders do
+                        pass
             else:
                 work = [generate_one(_seed(i)) for i in chunk]
                 if mode == "validated":
                     work = [Submission.model_validate(d) for d in work]
                 barrier.wait()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 for item in work:
                     assess(item, cat)
             t1 = time.perf_counter()
             segments.append((t0, t1, len(chunk)))
+            cpu += time.process_time() - c0
             del work
             if rss_first is None and start + len(chunk) >= min(1000, len(indices)):
                 rss_first = _rss_mb()
         stats = [(c.edition, c.matcher.facts, c.matcher.firings, c.matcher.condition_count,
                   c.matcher.ruleset_count) for c in cat._compiled.values()]
-        out.put({"segments": segments, "rss_first": rss_first, "rss_last": _rss_mb(), "stats": stats})
+        out.put({"segments": segments, "cpu": cpu, "rss_first": rss_first, "rss_last": _rss_mb(), "stats": stats})
     except BaseException as exc:  # report, never hang the barrier
         barrier.abort()
         out.put({"error": f"{type(exc).__name__}: {exc}"})
@@ -109,8 +122,11 @@ def _run_workers(mode: str, n: int, jobs: int, folder: str | None) -> dict[str, 
         starts = [r["segments"][k][0] for r in results]
         ends = [r["segments"][k][1] for r in results]
         wall += max(ends) - min(starts)
-    return {"rate": n / wall, "wall": wall, "rss_first": max(r["rss_first"] for r in results),
+    return {"rate": n / wall, "wall": wall, "cpu": sum(r["cpu"] for r in results), "rss_first": max(r["rss_first"] for r in results),
             "rss_last": max(r["rss_last"] for r in results), "stats": [s for r in results for s in r["stats"]]}
+
+
+INVALID_EVERY, JSON_EVERY, FLOW_EVERY = 50, 10, 10  # the input mix: see _vary
 
 
 def _write_share(starts: list[int], n: int, folder: str) -> None:
@@ -118,7 +134,37 @@ def _write_share(starts: list[int], n: int, folder: str) -> None:
 
     for start in starts:  # names sort in index order: submission-<block start>-<index in block>
         block = [generate_one(_seed(i)) for i in range(start, min(n, start + BATCH))]
-        write_yaml(block, folder, prefix=f"submission-{start:06d}")
+        for i, path in enumerate(write_yaml(block, folder, prefix=f"submission-{start:06d}"), start):
+            _vary(i, path, block[i - start])
+
+
+def _vary(i: int, path: Path, data: dict[str, Any]) -> None:
+    """Inputs as varied as real folders: of every 50 files, 1 invalid (a wrong type, an unknown field
+    or broken YAML, in turn), 5 JSON and 5 YAML in flow style; the rest block-style YAML."""
+    import yaml
+
+    if i % INVALID_EVERY == INVALID_EVERY - 1:
+        kind = (i // INVALID_EVERY) % 3
+        if kind == 2:
+            path.write_text(path.read_text(encoding="utf-8")[:5000] + "\n  broken: [unclosed\n", encoding="utf-8")
+            return
+        bad = dict(data)
+        bad["footprint"] = {**data["footprint"], "population": "about a million"} if kind == 0 else data["footprint"]
+        if kind == 1:
+            bad["unknown_section"] = {"note": "not in the schema"}
+        data = bad
+    if i % JSON_EVERY == 3:
+        path.unlink()
+        path.with_suffix(".json").write_text(json.dumps(data, default=str, indent=1), encoding="utf-8")
+    elif i % FLOW_EVERY == 7 or i % INVALID_EVERY == INVALID_EVERY - 1:
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        path.write_text(yaml.dump(data, Dumper=dumper, default_flow_style=True, width=100, allow_unicode=True),
+                        encoding="utf-8")
+
+
+def invalid_count(n: int) -> int:
+    """How many of the first n inputs are invalid."""
+    return sum(1 for i in range(n) if i % INVALID_EVERY == INVALID_EVERY - 1)
 
 
 def _write_files(n: int, folder: Path, jobs: int) -> None:
@@ -139,12 +185,14 @@ def _batch_child(folder: str, out_dir: str, jobs: int, queue: Any) -> None:
         from assess.batch import run_batch
 
         cat = load_catalogue()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         summary = run_batch(folder, out_dir, catalogue=cat, jobs=jobs, progress=False)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        queue.put({"wall": wall, "assessed": summary.assessed, "errors": len(summary.errors),
-                   "rss": max(_rss_mb(), children)})
+        index = os.path.getsize(os.path.join(out_dir, "index.html")) / 1e6
+        queue.put({"wall": wall, "cpu": cpu, "assessed": summary.assessed, "errors": len(summary.failed_files),
+                   "rss": _rss_mb(), "rss_workers": children, "stages": getattr(summary, "timings", {}),
+                   "index_mb": index})
     except BaseException as exc:
         queue.put({"error": f"{type(exc).__name__}: {exc}"})
 
@@ -166,9 +214,9 @@ def _run_batch(folder: Path, n: int, jobs: int) -> dict[str, Any] | str:
         shutil.rmtree(out_dir, ignore_errors=True)
     if "error" in result:
         return f"failed ({result['error'][:60]})"
-    if result["assessed"] != n:
+    if result["assessed"] + result["errors"] != n or result["errors"] != invalid_count(n):
         return f"failed ({result['assessed']} of {n} assessed, {result['errors']} errors)"
-    return {"rate": n / result["wall"], "wall": result["wall"], "rss": result["rss"]}
+    return {"rate": n / result["wall"], **result}
 
 
 # --- the bare engine ---------------------------------------------------------------------------------
@@ -295,7 +343,30 @@ def _validate(source: Any) -> Any:
 # --- report ------------------------------------------------------------------------------------------
 
 def _fmt_rate(value: Any) -> str:
-    return f"{value['rate']:,.0f}" if isinstance(value, dict) else str(value)
+    """submissions/s over wall time, and CPU ms per submission (the machine may be shared)."""
+    if not isinstance(value, dict):
+        return str(value)
+    n = value["rate"] * value["wall"]
+    return f"{value['rate']:,.0f} ({1000 * value['cpu'] / n:.2f} ms CPU)" if "cpu" in value else f"{value['rate']:,.0f}"
+
+
+def _print_batches(rows: list[dict[str, Any]]) -> None:
+    """The batch (c) per stage: wall seconds of each stage, CPU of the whole, peak RSS, page size."""
+    batches = [r for r in rows if isinstance(r.get("c"), dict)]
+    if not batches:
+        return
+    print()
+    print("batch (c) by stage, wall seconds (scoring | reports | batch files, the serial tail | sync and swap):")
+    print("|      N | jobs |  wall s |   CPU s | CPU ms/sub | scoring | reports | batch files | commit "
+          "| peak RSS MB parent / worker | index.html MB |")
+    print("|-------:|-----:|--------:|--------:|-----------:|--------:|--------:|------------:|-------:"
+          "|----------------------------:|--------------:|")
+    for row in batches:
+        c, st = row["c"], row["c"].get("stages", {})
+        print(f"| {row['n']:>6,} | {row['jobs']:>4} | {c['wall']:>7.1f} | {c['cpu']:>7.1f} | "
+              f"{1000 * c['cpu'] / row['n']:>10.2f} | {st.get('scoring', 0):>7.1f} | {st.get('reports', 0):>7.1f} | "
+              f"{st.get('batch files', 0):>11.1f} | {st.get('commit', 0):>6.1f} | "
+              f"{c['rss']:>13.0f} / {c['rss_workers']:>11.0f} | {c['index_mb']:>13.2f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
           "|--------------------------------------------:|--------------------------------------:|-----------------:|")
     for row in rows:
         a, a2, b, c = row.get("a"), row.get("a2"), row.get("b"), row.get("c")
-        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, {c['rss']:.0f} MB)"
+        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, {max(c['rss'], c['rss_workers']):.0f} MB)"
                                         if isinstance(c, dict) else c)
         rss_a = f"{a['rss_first']:.0f} → {a['rss_last']:.0f}" if a else "-"
         rss_b = f"{b['rss_first']:.0f} → {b['rss_last']:.0f}" if b else "-"
@@ -368,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{_fmt_rate(a2) if a2 else '-':>19} | {_fmt_rate(b) if b else '-':>23} | {c_text:>43} | "
               f"{rss_a:>37} | {rss_b:>16} |")
 
+    _print_batches(rows)
     if stats:
         facts = sum(s[1] for s in stats)
         firings = sum(s[2] for s in stats) / facts
