@@ -103,8 +103,21 @@ def md_escape(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = _MD_INLINE.sub(r"\\\1", visible(_WHITESPACE.sub(" ", str(value))))
-    return _MD_LEADING.sub(_escape_leading, text)
+    if type(value) is str and len(value) <= _MEMO_MAX_LENGTH:
+        return _md_escape_memo(value)
+    return _md_escape(str(value))
+
+
+# Every report repeats the catalogue's text (rule titles, advice, sources, field labels): escape
+# each once per process, not once per report. Bounded: short texts only, least recently used out.
+_MEMO_MAX_LENGTH = 2000
+
+
+def _md_escape(text: str) -> str:
+    return _MD_LEADING.sub(_escape_leading, _MD_INLINE.sub(r"\\\1", visible(_WHITESPACE.sub(" ", text))))
+
+
+_md_escape_memo = lru_cache(maxsize=8192)(_md_escape)
 
 
 def md_code(value: Any) -> Markup:

@@ -1,0 +1,23 @@
+"""Markdown escaping is memoised for the catalogue's repeated text: the same answer, every time."""
+from __future__ import annotations
+
+from assess import report
+
+SAMPLES = ["# heading", "1. item", "a | b", "<script>x</script>", "line\nbreak", "===", " - x", "&amp;",
+           "x" * (report._MEMO_MAX_LENGTH + 1) + "*", "plain", 12.5, 3, None]
+
+
+def test_the_memo_gives_what_escaping_gives() -> None:
+    for value in SAMPLES * 2:  # the second round answers from the memo
+        expected = "" if value is None else report._md_escape(str(value))
+        assert report.md_escape(value) == expected
+
+
+def test_the_memo_is_bounded_and_used() -> None:
+    report._md_escape_memo.cache_clear()
+    for _ in range(3):
+        report.md_escape("Agree a system urgent and emergency care recovery trajectory")
+    info = report._md_escape_memo.cache_info()
+    assert info.hits == 2 and info.maxsize is not None
+    report.md_escape("y" * (report._MEMO_MAX_LENGTH + 1))  # long submitted text is never kept
+    assert report._md_escape_memo.cache_info().currsize == 1
