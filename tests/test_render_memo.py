@@ -21,3 +21,15 @@ def test_the_memo_is_bounded_and_used() -> None:
     assert info.hits == 2 and info.maxsize is not None
     report.md_escape("y" * (report._MEMO_MAX_LENGTH + 1))  # long submitted text is never kept
     assert report._md_escape_memo.cache_info().currsize == 1
+
+
+def test_dict_fields_read_as_before_in_templates() -> None:
+    import jinja2
+    import pytest
+
+    env = report.environment()
+    template = env.from_string("{{ d.title }}|{{ d.items() | list | length }}|{{ d.get('title') }}")
+    assert template.render(d={"title": "T", "items": "shadowed"}) == "T|2|T"  # dict's own attributes first
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ d.missing }}").render(d={"title": "T"})
+    assert env.from_string("{{ o.real }}").render(o=3) == "3"  # other objects: attributes as always
