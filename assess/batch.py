@@ -20,7 +20,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import dashboard, jsonio, report, workers
 from .catalogue import Catalogue, load_catalogue
@@ -370,6 +370,21 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
                         [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)], timings)
 
 
+class _LazyTasks(Sequence[Any]):
+    """Tasks made from entries when asked for, so that a batch never holds them all at once."""
+
+    def __init__(self, entries: list[dict[str, Any]], make: Callable[[dict[str, Any]], Any]) -> None:
+        self.entries, self.make = entries, make
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.make(e) for e in self.entries[index]]
+        return self.make(self.entries[index])
+
+
 def _kept(folder: OutputFolder) -> str:
     if folder.committed:
         return f"the new output is complete in {folder.shown}"
@@ -389,8 +404,8 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     spool.mkdir()
     (stage / REPORTS).mkdir()
     scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
-                                    for i, p in enumerate(files)], "Scoring", _crashed_scoring)
-    _share_criteria(scored)
+                                    for i, p in enumerate(files)], "Scoring", _crashed_scoring,
+                        keep=_criteria_sharer())
     timings["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
     errors = skipped + [row for result in scored for row in result.get("errors", [])]
     entries, twins = unique_codes([r for r in scored if "assessment" in r])
@@ -401,10 +416,10 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings])
     medians = dashboard.peer_medians(entries)
     shared = report.catalogue_context(catalogue)
-    tasks = [(str(stage), e["stem"], {"file": e["file"], "spool": e["spool"]},
-              {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
-               "since": since.get(e["stem"])})
-             for e in entries]
+    tasks = _LazyTasks(entries, lambda e: (
+        str(stage), e["stem"], {"file": e["file"], "spool": e["spool"]},
+        {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
+         "since": since.get(e["stem"])}))
     for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
@@ -415,14 +430,18 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     return errors, entries
 
 
-def _share_criteria(scored: list[dict[str, Any]]) -> None:
-    """Let equal slim criterion records be one object: a batch of thousands then holds each
-    (criterion, status) pair once, not once per submission."""
+def _criteria_sharer() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Let equal slim criterion records be one object, as each result arrives: a batch of
+    thousands then holds each (criterion, status) pair once, not once per submission."""
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for result in scored:
+
+    def share(result: dict[str, Any]) -> dict[str, Any]:
         if "assessment" in result:
             result["assessment"]["criteria"] = [
                 seen.setdefault(tuple(c[k] for k in SLIM_CRITERION), c) for c in result["assessment"]["criteria"]]
+        return result
+
+    return share
 
 
 def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:

@@ -78,39 +78,53 @@ class Runner:
         self._pool = self._alone = None
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], label: str,
-            on_crash: Callable[[Any], Any]) -> list[Any]:
+            on_crash: Callable[[Any], Any], keep: Callable[[Any], Any] | None = None) -> list[Any]:
         """fn over tasks, results in order. `on_crash(task)` stands for the result of a task
-        whose worker died twice (once in the pool, once alone)."""
+        whose worker died twice (once in the pool, once alone). `keep(result)` is what is kept of
+        each result as it arrives (to slim it before the next arrives: memory stays flat)."""
+        keep = keep or _same
         with self._bar(len(tasks), label) as bar:
             if self.jobs == 1 or len(tasks) <= 1:
                 out = []
                 for task in tasks:
-                    out.append(fn(task))
+                    out.append(keep(fn(task)))
                     bar.update(1)
                 return out
-            return self._map_pool(fn, tasks, bar, on_crash)
+            return self._map_pool(fn, tasks, bar, on_crash, keep)
 
     def _map_pool(self, fn: Callable[[Any], Any], tasks: Sequence[Any], bar: Any,
-                  on_crash: Callable[[Any], Any]) -> list[Any]:
+                  on_crash: Callable[[Any], Any], keep: Callable[[Any], Any]) -> list[Any]:
         results: dict[int, Any] = {}
         pending = list(range(len(tasks)))
+        window = 8 * self.jobs  # tasks submitted ahead: their arguments are not all held at once
         while pending:
             if self._pool is None:
                 self._pool = self._new_pool(self.jobs)
             pool = self._pool
-            with signals_deferred():  # never interrupted while the executor holds its locks
-                futures = {i: pool.submit(fn, tasks[i]) for i in pending}
+            futures: dict[int, Future[Any]] = {}
+            ahead = iter(pending)
+
+            def top_up() -> None:
+                with signals_deferred():  # never interrupted while the executor holds its locks
+                    while len(futures) < window:
+                        i = next(ahead, None)
+                        if i is None:
+                            return
+                        futures[i] = pool.submit(fn, tasks[i])
+
             try:
+                top_up()
                 for i in pending:
-                    results[i] = futures[i].result()
+                    results[i] = keep(futures.pop(i).result())  # the future lets go of it
                     bar.update(1)
+                    top_up()
                 pending = []
             except BrokenProcessPool:
                 _kill(pool)
                 self._pool = None
                 for i, future in futures.items():  # results that arrived before the break
                     if i not in results and _succeeded(future):
-                        results[i] = future.result()
+                        results[i] = keep(future.result())
                         bar.update(1)
                 pending = [i for i in pending if i not in results]
                 # Tasks reach workers in order, and at most 2 x jobs + 1 are in flight at once
@@ -118,7 +132,7 @@ class Runner:
                 # among the first unfinished. Those run alone; the rest go on in a fresh pool.
                 suspects, pending = pending[:2 * self.jobs + 2], pending[2 * self.jobs + 2:]
                 for i in suspects:
-                    results[i] = self._run_alone(fn, tasks[i], on_crash)
+                    results[i] = keep(self._run_alone(fn, tasks[i], on_crash))
                     bar.update(1)
         return [results[i] for i in range(len(tasks))]
 
@@ -138,6 +152,10 @@ class Runner:
         if self.progress and length:
             return click.progressbar(length=length, label=label, file=sys.stderr)
         return nullcontext(_NoBar())
+
+
+def _same(result: Any) -> Any:
+    return result
 
 
 def _succeeded(future: Future[Any]) -> bool:
