@@ -158,17 +158,25 @@ class OutputFolder:
             self._lock()
             self._reclaim()
             self._check_target()  # again, now that a half-finished swap may have been undone
-            self.staging = Path(tempfile.mkdtemp(prefix=self.prefix + "new-", dir=self.parent))
+            with signals_deferred():  # a Ctrl-C now is delivered once the staging folder is known
+                self.staging = Path(tempfile.mkdtemp(prefix=self.prefix + "new-", dir=self.parent))
         except OSError as exc:
+            self._discard()
             self._unlock()
             where = exc.filename or self.parent
             kept = "the previous output was left as it was" if self.target.exists() else "nothing was written"
             raise OutputError(f"cannot write the output beside {self.shown} ({where}): {reason(exc)}; "
                               f"{kept}") from None
-        except BaseException:
+        except BaseException:  # Ctrl-C while opening: leave nothing behind
+            self._discard()
             self._unlock()
             raise
         return self
+
+    def _discard(self) -> None:
+        if not self.committed and self.staging != Path():
+            with signals_deferred():
+                shutil.rmtree(self.staging, ignore_errors=True)
 
     def _check_target(self) -> None:
         target = self.target
@@ -267,8 +275,6 @@ class OutputFolder:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            if not self.committed and self.staging != Path():
-                with signals_deferred():
-                    shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard()
         finally:
             self._unlock()
