@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -280,7 +281,11 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
             click.echo("\n" + one_line(f"Interrupted: {out_dir} " + (
                 "holds the new, complete output" if done else
                 "was left as it was (the previous complete output, or none)")), err=True)
-            sys.exit(128 + interrupted.signum)
+            # Exit now: the output folder is settled and its lock released, and interpreter
+            # shutdown would join the killed pool's manager thread, which may print a traceback.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + interrupted.signum)
     for warning in summary.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for problem in batch_module.iter_problems(summary):
