@@ -1,7 +1,7 @@
 """Canonical JSON fast: the bytes of json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).
 
-With an indent, the standard library encodes in pure Python (~1.4 ms for one assessment); orjson
-does it in ~0.05 ms. The two agree byte for byte except on a few values, which are detected and
+With an indent, the standard library encodes in pure Python (~2.4 ms CPU for one assessment on
+a loaded machine); orjson in ~0.14 ms, ~1.2 ms with the checks below. The two agree byte for byte except on a few values, which are detected and
 handed to the standard library, so the output never changes: floats below 1e-4 (orjson writes
 0.00001 and 1e-7 where Python writes 1e-05 and 1e-07: caught by a pattern on orjson's output,
 which may also match inside a string, costing only speed), NaN and infinity (orjson writes null:
