@@ -152,7 +152,7 @@ def check(files: tuple[Path, ...]) -> None:
 @_report_errors
 def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, decisions_file: Path | None,
           output: Path | None) -> None:
-    """Assess one submission FILE (YAML or JSON)."""
+    """Assess one submission FILE (YAML, JSON or an .xlsx workbook)."""
     from . import assess
     from .review import commands
 
@@ -210,8 +210,18 @@ def schema(output: Path | None) -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path | None, force: bool) -> None:
-    """Write a commented YAML template with every field to PATH (default: standard output)."""
-    text = template.render_template()
+    """Write a template with every field to PATH (default: standard output).
+
+    The format follows PATH's extension: a commented YAML file (.yaml, the default) or a workbook
+    (.xlsx) with a sheet per section and per list, drop-downs, bounds and help on every value cell.
+    """
+    text: str | bytes = template.render_template()
+    if path is not None and path.suffix.lower() == ".xlsx":
+        from .workbook.writer import template_workbook
+
+        text = template_workbook()
+    elif path is not None and path.suffix.lower() not in (".yaml", ".yml"):
+        raise click.BadParameter(f"write a .yaml or .xlsx template, not '{path.suffix}'", param_hint="PATH")
     if path is None:
         click.echo(text, nl=False)
         return
@@ -219,6 +229,30 @@ def init(path: Path | None, force: bool) -> None:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     report.write_atomic(path, text)
     click.echo(f"wrote {path}: fill it in, then run `assess check {path}`", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
+@_report_errors
+def convert(source: Path, target: Path, force: bool) -> None:
+    """Convert one submission between YAML, JSON and XLSX (by extension), losslessly.
+
+    \b
+    assess convert my-stp.yaml my-stp.xlsx     to fill in or review in a spreadsheet
+    assess convert my-stp.xlsx my-stp.yaml     back to text, e.g. to keep under version control
+    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid."""
+    from .convert import convert as run_convert, output_format
+
+    try:
+        output_format(target)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="TARGET") from None
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; use --force to overwrite it")
+    sub = run_convert(source, target)
+    click.echo(f"wrote {target} ({sub.footprint.code}, {sub.footprint.name})", err=True)
 
 
 @main.command()
@@ -240,7 +274,7 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     dashboard to --out.
 
     \b
-    Reads every *.yaml, *.yml and *.json file in DIRECTORY (not sub-folders), sorted by name, and
+    Reads every *.yaml, *.yml, *.json and *.xlsx file in DIRECTORY (not sub-folders), sorted by name, and
     writes into --out:
       results.json            every assessment, sorted by code then file
       league.csv, league.xlsx one row per submission

@@ -30,15 +30,20 @@ class InputError(AssessError):
         *,
         path: str | None = None,
         line: int | None = None,
+        cell: str | None = None,
         problems: list["InputError"] | None = None,
     ) -> None:
         self.file, self.path, self.line, self.problem = file, path, line, problem
+        self.cell = cell  # a workbook's sheet and cell, e.g. Governance!C14
         self.problems = problems or []
         super().__init__(self._render())
 
     def _render(self) -> str:
         if self.problems:
             return "\n".join(p.message for p in self.problems)
+        if self.cell:  # my.xlsx: Governance!C14 (governance.leader_sector): ...
+            where = f"{self.file}: {self.cell}"
+            return f"{where} ({self.path}): {self.problem}" if self.path else f"{where}: {self.problem}"
         where = self.file + (f":{self.line}" if self.line else "")
         return f"{where}: {self.path}: {self.problem}" if self.path else f"{where}: {self.problem}"
 

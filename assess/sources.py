@@ -27,7 +27,7 @@ from .yaml_reader import LineMap, YamlProblem, locate_duplicate_json_key, read_y
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_JSON_DIGITS = 30
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,23 @@ class Source:
     sha256: str
     format: str
     lines: LineMap | None = None  # YAML: the line of every key and list item, from the one read
+    cells: dict[tuple[Any, ...], str] | None = None  # workbooks: field path -> Sheet!Cell
+    problems: tuple[InputError, ...] = ()  # workbooks: cells that could not be read
 
 
 def read_source(path: str | Path) -> Source:
     """Read and parse one YAML or JSON file (no validation yet)."""
     file = str(path)
     fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt == "xlsx":
+        return _read_workbook(path)
     if fmt is None:
-        raise InputError(file, f"unsupported file type '{shorten(Path(path).suffix, 20)}' (use .yaml, .yml or .json)")
+        from .workbook import REFUSED_SUFFIXES, refused_suffix_message
+
+        if Path(path).suffix.lower() in REFUSED_SUFFIXES:
+            raise InputError(file, refused_suffix_message(Path(path).suffix))
+        raise InputError(file, f"unsupported file type '{shorten(Path(path).suffix, 20)}' "
+                               "(use .yaml, .yml, .json or .xlsx)")
     raw, text = read_bounded(path, MAX_BYTES, "a submission is much smaller")
     return parse_text(text, file, fmt, hashlib.sha256(raw).hexdigest())
 
@@ -94,6 +103,13 @@ def _kind_of(mode: int) -> str:
         if test(mode):
             return name
     return "not a file"
+
+
+def _read_workbook(path: str | Path) -> Source:
+    from .workbook import read_workbook
+
+    read = read_workbook(path)
+    return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems))
 
 
 def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Source:
@@ -194,11 +210,16 @@ def _load_yaml(text: str) -> tuple[Any, LineMap]:
 def validate(source: Source) -> Submission:
     """The validated Submission, or an InputError listing every invalid field."""
     try:
-        return Submission.model_validate(source.data)
+        submission = Submission.model_validate(source.data)
     except ValidationError as exc:
         located = _with_lines(source)
-        problems = [p for err in exc.errors(include_url=False) for p in _problems(located, err)]
+        unread = {p.path for p in source.problems}  # a cell that could not be read is not also "missing"
+        problems = list(source.problems) + [
+            p for err in exc.errors(include_url=False) for p in _problems(located, err) if p.path not in unread]
         raise InputError(source.file, "invalid submission", problems=problems) from None
+    if source.problems:
+        raise InputError(source.file, "invalid submission", problems=list(source.problems))
+    return submission
 
 
 def _with_lines(source: Source) -> Source:
@@ -246,4 +267,9 @@ def _problem(source: Source, err: Any) -> InputError:
     else:
         message = explain_problem(err)
     line = source.lines.line_of(source.data, loc) if source.lines is not None else None
-    return InputError(source.file, message, path=path, line=line)
+    cell = None
+    if source.cells is not None:
+        from .workbook.reader import cell_for
+
+        cell = cell_for(source.cells, loc)
+    return InputError(source.file, message, path=path, line=line, cell=cell)

@@ -1,0 +1,199 @@
+"""Write a submission (or the empty template) as a workbook laid out by layout.py.
+
+Every value cell gets a number format that shows exactly what the reader will read (dates as
+yyyy-mm-dd, percentages as the number followed by a literal "%" sign, so 89.5 shows as 89.5%),
+and Excel data validation with the schema's allowed values and bounds and the field's description
+as the input message. Text is always written as text, so submitted "=..." never becomes a formula.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..submission import SCHEMA_VERSION
+from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
+
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = 'General"%"'  # the stored number, then a literal %: not a percentage format
+INT_FORMAT = "#,##0"
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="005EB8")
+_VALUE_FILL = PatternFill("solid", fgColor="FFF9C4")
+_LIST_ROWS_MIN = 200  # validation and formats reach this far down an empty list sheet
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """The value as it goes into a cell (before formatting)."""
+    if value is None:
+        return None
+    if column.kind == "list":
+        return ", ".join(str(v) for v in value)
+    if column.kind == "bool" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
+def number_format(column: Column) -> str | None:
+    kind = column.kind
+    if kind == "date":
+        return DATE_FORMAT
+    if kind in ("int", "float") and column.percent:
+        return PERCENT_FORMAT
+    if kind == "int":
+        return INT_FORMAT
+    if kind == "float":
+        return "General"
+    if kind in ("str", "enum", "list"):
+        return "@"  # text: Excel keeps what is typed (a code such as 00123 keeps its zeros)
+    return None
+
+
+def _put(ws: Worksheet, row: int, col: int, column: Column, value: Any) -> None:
+    cell = ws.cell(row=row, column=col)
+    shown = cell_value(column, value)
+    if shown is not None:
+        cell.value = shown
+        if isinstance(shown, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+    fmt = number_format(column)
+    if fmt:
+        cell.number_format = fmt
+
+
+def _validation(column: Column) -> DataValidation | None:
+    kind = column.kind
+    prompt = (column.description or column.kind_text())[:255]
+    common: dict[str, Any] = {"allow_blank": True, "showInputMessage": True, "promptTitle": column.label[:32],
+                              "prompt": prompt, "showErrorMessage": True, "errorTitle": "Not allowed"[:32]}
+    if kind == "bool":
+        return DataValidation(type="list", formula1='"Yes,No"', error="Choose Yes or No.", **common)
+    if kind == "enum":
+        options = ",".join(str(v) for v in column.values)
+        if len(options) <= 250:
+            return DataValidation(type="list", formula1=f'"{options}"',
+                                  error="Choose one of the listed values.", **common)
+    if kind in ("int", "float") and (column.ge is not None or column.le is not None):
+        low = column.ge if column.ge is not None else -1e15
+        high = column.le if column.le is not None else 1e15
+        return DataValidation(type="whole" if kind == "int" else "decimal", operator="between",
+                              formula1=str(low), formula2=str(high),
+                              error=f"Enter {column.kind_text()}.", **common)
+    if kind == "date":
+        return DataValidation(type="date", operator="greaterThan", formula1="1",
+                              error="Enter a date (yyyy-mm-dd).", **common)
+    if prompt:
+        return DataValidation(type=None, **common)  # only the input message
+    return None
+
+
+def _head(ws: Worksheet, titles: tuple[str, ...] | list[str]) -> None:
+    for index, title in enumerate(titles, 1):
+        cell = ws.cell(row=1, column=index, value=title)
+        cell.data_type = "s"
+        cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+    ws.freeze_panes = "A2"
+
+
+def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
+    _head(ws, SECTION_HEADER)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column in sheet.columns:
+        row = sheet.rows[column.name]
+        texts = (column.label, column.path, None, column.kind_text(),
+                 ", ".join(str(v) for v in column.values), column.description)
+        for index, text in enumerate(texts, 1):
+            if text:
+                cell = ws.cell(row=row, column=index, value=text)
+                cell.data_type = "s"
+                cell.alignment = wrap
+        _put(ws, row, VALUE_COLUMN, column, data.get(column.name))
+        ws.cell(row=row, column=VALUE_COLUMN).fill = _VALUE_FILL
+        check = _validation(column)
+        if check is not None:
+            check.add(f"C{row}")
+            ws.add_data_validation(check)
+    for letter, width in zip("ABCDEF", (34, 44, 24, 30, 40, 70)):
+        ws.column_dimensions[letter].width = width
+
+
+def _records(ws: Worksheet, sheet: Sheet, items: list[dict[str, Any]]) -> None:
+    _head(ws, [c.name for c in sheet.columns])
+    last = max(len(items) + 1, _LIST_ROWS_MIN)
+    for offset, item in enumerate(items):
+        for index, column in enumerate(sheet.columns, 1):
+            _put(ws, FIRST_FIELD_ROW + offset, index, column, item.get(column.name))
+    for index, column in enumerate(sheet.columns, 1):
+        letter = get_column_letter(index)
+        check = _validation(column)
+        if check is not None:
+            check.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(check)
+        ws.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
+
+
+def _help(ws: Worksheet) -> None:
+    lines = [
+        ("stp-assess submission workbook", None),
+        ("Schema version", SCHEMA_VERSION),
+        ("How to fill it in", "Enter each value in the yellow Value column (C) of the section sheets; "
+         "add one row per item on the list sheets. Leave a cell blank when the value is not stated. "
+         "Do not rename sheets or change the Field column or the list sheets' header row."),
+        ("Yes/No, allowed values", "Pick from the drop-down; capitals do not matter."),
+        ("Dates", "A date cell (e.g. 2016-10-21); dates typed as text are read as YYYY-MM-DD or "
+         "DD/MM/YYYY when the day is over 12."),
+        ("Percentages", "Type 89.5 or 89.5%: both are read as 89.5 per cent."),
+        ("Lists of values", "In one cell, separated by commas."),
+        ("How to check it", "assess check THIS_FILE.xlsx, then assess score THIS_FILE.xlsx"),
+        ("Sheets", None),
+    ]
+    for sheet in sheets():
+        kind = "list: one row per item" if sheet.is_list else "fields: one row per field"
+        lines.append((sheet.title, f"{sheet.doc} ({kind})"))
+    for row, (label, text) in enumerate(lines, 1):
+        a = ws.cell(row=row, column=1, value=label)
+        a.data_type, a.font = "s", Font(bold=True)
+        if text:
+            b = ws.cell(row=row, column=2, value=text)
+            b.data_type, b.alignment = "s", Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+
+
+def write_workbook(data: dict[str, Any]) -> bytes:
+    """The workbook for a submission as plain data (as YAML parses to; dates as dates)."""
+    book = Workbook()
+    _help(book.active)
+    book.active.title = HELP_SHEET
+    for sheet in sheets():
+        ws = book.create_sheet(sheet.title)
+        if sheet.is_list:
+            _records(ws, sheet, list(data.get(sheet.key) or []))
+        else:
+            _section(ws, sheet, data if sheet.key == "" else dict(data.get(sheet.key) or {}))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+
+def template_workbook() -> bytes:
+    """The empty workbook `assess init my.xlsx` writes: the placeholders of the YAML template
+    (schema version and footprint identity), so that it validates as it stands."""
+    import yaml
+
+    from ..template import _EXAMPLES
+
+    data: dict[str, Any] = {}
+    for path, text in _EXAMPLES.items():
+        *parents, name = path.split(".")
+        target = data
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[name] = yaml.safe_load(str(text))
+    return write_workbook(data)
