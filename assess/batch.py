@@ -227,12 +227,13 @@ def _init_worker(rules_dir: str | None, parent_pid: int | None = None) -> None:
     _catalogue = load_catalogue(rules_dir)
 
 
-def _error(file: str, message: str, *, line: int | None = None, path: str | None = None) -> dict[str, Any]:
+def _error(file: str, message: str, *, line: int | str | None = None, path: str | None = None) -> dict[str, Any]:
     """One errors.csv row. Every text in it may come from the input (a file name, a key, a value),
     so each is clipped and its control and bidi characters shown as escapes, once, here: the rows
-    reach standard error, errors.csv and the dashboard."""
-    return {"file": one_line(file), "line": line, "field": None if path is None else one_line(path),
-            "message": one_line(message)}
+    reach standard error, errors.csv and the dashboard. `line` is a YAML or JSON file's line or a
+    workbook's Sheet!Cell."""
+    return {"file": one_line(file), "line": one_line(line) if isinstance(line, str) else line,
+            "field": None if path is None else one_line(path), "message": one_line(message)}
 
 
 SLIM_CRITERION = ("id", "title", "domain", "severity", "status")
@@ -262,7 +263,7 @@ def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
         assessment, refused = moderate_in_worker(assessment, decisions, _catalogue, label)
         data = assessment.to_dict()
     except InputError as exc:
-        return {"file": label, "errors": [_error(label, p.problem, line=p.line, path=p.path) for p in exc.all()]}
+        return {"file": label, "errors": [_error(label, p.problem, line=p.cell or p.line, path=p.path) for p in exc.all()]}
     except AssessError as exc:
         kind = type(exc).__name__.replace("Error", "").lower() or "assessment"
         return {"file": label, "errors": [_error(label, f"{kind} error: {exc}")]}

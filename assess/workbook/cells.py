@@ -32,7 +32,7 @@ from .layout import Column
 BLANK = object()
 
 
-class CellProblem(ValueError):
+class CellProblem(Exception):
     """A cell whose value cannot be read as its field's kind; the message says what to do."""
 
 

@@ -334,13 +334,13 @@ class _SheetReader:
     def problem(self, message: str, ref: str, path: str | None = None) -> None:
         self.result.problems.append(InputError(self.file, message, path=path, cell=f"{self.quoted}!{ref}"))
 
-    def value(self, column: Column, cell: Cell | None, ref: str) -> Any:
+    def value(self, column: Column, cell: Cell | None, ref: str, path: str | None = None) -> Any:
         if cell is None:
             return BLANK
         try:
             return read_cell(column, cell)
         except CellProblem as exc:
-            self.problem(str(exc), ref, column.path)
+            self.problem(str(exc), ref, path or column.path)
             return BLANK
 
 
@@ -433,7 +433,7 @@ class _ListSheet(_SheetReader):
                         self.problem("a value in a column with no field name in the header row",
                                      f"{_letters(col)}{row}")
                     continue
-                value = self.value(column, cell, f"{_letters(col)}{row}")
+                value = self.value(column, cell, f"{_letters(col)}{row}", f"{sheet.key}.{index}.{column.name}")
                 if value is not BLANK:
                     item[column.name] = value
             items.append(item)

@@ -1,0 +1,259 @@
+"""The submission workbook: the cell-type rule clause by clause, errors by sheet and cell, the
+commands that take or write .xlsx, and the refusal of other spreadsheet formats."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import assess
+from assess.cli import main
+from assess.errors import InputError
+from assess.workbook.layout import sheets
+
+from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
+
+BASE = fixture_workbook()
+
+
+def _read(tmp_path: Path, changes: dict, **kw: object) -> assess.Submission:
+    return load(save(tmp_path, edit(BASE, changes, **kw)))
+
+
+def _problems(tmp_path: Path, changes: dict, **kw: object) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        _read(tmp_path, changes, **kw)
+    return [p.message for p in caught.value.all()]
+
+
+# --- the cell-type rule, clause by clause (docs/workbook.md) -------------------------------------
+
+def test_blank_is_not_stated(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"governance.board_established": None, "seven_day.gp_extended_access_pct": "  "})
+    assert sub.governance.board_established is None
+    assert sub.seven_day.gp_extended_access_pct is None
+
+
+@pytest.mark.parametrize("typed, expected", [("Yes", True), ("no", False), ("TRUE", True), (False, False)])
+def test_yes_no(tmp_path: Path, typed: object, expected: bool) -> None:
+    assert _read(tmp_path, {"governance.board_established": typed}).governance.board_established is expected
+
+
+def test_yes_no_refuses_other_text(tmp_path: Path) -> None:
+    title, ref = where("governance.board_established")
+    [message] = _problems(tmp_path, {"governance.board_established": "maybe"})
+    assert message == (f"sub.xlsx: {title}!{ref} (governance.board_established): expected Yes or No "
+                       "(got 'maybe')").replace("sub.xlsx", str(tmp_path / "sub.xlsx"))
+
+
+def test_enum_ignores_case_and_spaces(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"leadership.leader_sector": "Local Government", "footprint.region": "south"})
+    assert sub.leadership.leader_sector == "local_government"
+    assert sub.footprint.region == "South"
+
+
+def test_enum_did_you_mean(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"leadership.leader_sector": "local_govt"})
+    assert "Leadership!" in message and "(leadership.leader_sector)" in message
+    assert "Did you mean 'local_government'?" in message
+
+
+def test_list_item_enum_case_insensitive(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"Organisations!B2": "CCG"})
+    assert sub.organisations[0].kind == "ccg"
+
+
+def test_percentage_formatted_cell_reads_the_percentage_shown(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 0.895},
+                formats={"seven_day.gp_extended_access_pct": "0.0%"})
+    assert sub.seven_day.gp_extended_access_pct == 89.5
+
+
+def test_plain_number_in_percentage_field_is_the_number(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 0.3})
+    assert sub.seven_day.gp_extended_access_pct == 0.3  # shown as 0.3%, read as 0.3
+
+
+def test_percentage_text(tmp_path: Path) -> None:
+    assert _read(tmp_path, {"seven_day.gp_extended_access_pct": "89.5%"}).seven_day.gp_extended_access_pct == 89.5
+
+
+def test_percentage_format_on_a_non_percentage_field_is_an_error(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"footprint.population": 5}, formats={"footprint.population": "0%"})
+    assert "formatted as a percentage but the field is not" in message
+
+
+def test_number_as_text_with_thousands_separators(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"footprint.population": "1,250,000", "finance.do_nothing_gap_gbp_m": "1,234.5"})
+    assert sub.footprint.population == 1_250_000
+    assert sub.finance.do_nothing_gap_gbp_m == 1234.5
+
+
+def test_decimal_comma_is_ambiguous(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"finance.annual_efficiency_pct": "3,5"})
+    assert "ambiguous" in message and "3.5" in message
+
+
+def test_whole_number_field_refuses_a_fraction(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"governance.board_meetings_last_12_months": 2.5})
+    assert "expected a whole number (got 2.5)" in message
+
+
+def test_whole_number_stored_as_float_is_read(tmp_path: Path) -> None:
+    assert _read(tmp_path, {"governance.board_meetings_last_12_months": 12.0}).governance.board_meetings_last_12_months == 12
+
+
+def test_date_cell(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"footprint.submitted_on": dt.datetime(2016, 10, 21)})
+    assert sub.footprint.submitted_on == dt.date(2016, 10, 21)
+
+
+def test_date_with_a_time_is_an_error(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"footprint.submitted_on": dt.datetime(2016, 10, 21, 9, 30)},
+                          formats={"footprint.submitted_on": "yyyy-mm-dd hh:mm"})
+    assert "not a date and time" in message
+
+
+@pytest.mark.parametrize("typed", ["2016-10-21", "21/10/2016"])
+def test_date_as_text(tmp_path: Path, typed: str) -> None:
+    assert _read(tmp_path, {"footprint.submitted_on": typed}).footprint.submitted_on == dt.date(2016, 10, 21)
+
+
+def test_ambiguous_date_text_gives_both_readings(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"footprint.submitted_on": "01/02/2017"})
+    assert "ambiguous" in message and "2017-02-01" in message and "2017-01-02" in message
+
+
+def test_number_in_a_date_field_is_an_error(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"footprint.submitted_on": 42664}, formats={"footprint.submitted_on": "General"})
+    assert "format the cell as a date" in message and "2016-10-21" in message
+
+
+def test_text_is_kept_exactly_and_never_run(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"footprint.name": '=HYPERLINK("http://x","y")'}, text={"footprint.name"})
+    assert sub.footprint.name == '=HYPERLINK("http://x","y")'
+
+
+def test_whole_number_typed_into_text_field(tmp_path: Path) -> None:
+    assert _read(tmp_path, {"footprint.code": 12345}).footprint.code == "12345"
+
+
+def test_list_of_values_comma_separated(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {"governance.short_return_sections": "Priorities, governance"})
+    assert sub.governance.short_return_sections == ["priorities", "governance"]
+
+
+def test_formula_reads_the_saved_value_and_refuses_none(tmp_path: Path) -> None:
+    # openpyxl saves formulas without a computed value: the reader must say so, at the cell
+    title, ref = where("governance.board_meetings_last_12_months")
+    [message] = _problems(tmp_path, {"governance.board_meetings_last_12_months": "=6*2"})
+    assert f"{title}!{ref}" in message and "no computed value" in message
+
+
+def test_schema_bound_refused_at_its_cell(tmp_path: Path) -> None:
+    title, ref = where("footprint.population")
+    [message] = _problems(tmp_path, {"footprint.population": 5})
+    assert f"{title}!{ref} (footprint.population): Input should be greater than or equal to 10000" in message
+
+
+def test_missing_required_field_names_its_cell(tmp_path: Path) -> None:
+    title, ref = where("footprint.code")
+    [message] = _problems(tmp_path, {"footprint.code": None})
+    assert message.endswith(f"{title}!{ref} (footprint.code): required field is missing")
+
+
+def test_list_item_error_names_row_and_column(tmp_path: Path) -> None:
+    [message] = _problems(tmp_path, {"Evidence!D3": "finished"})
+    assert "Evidence!D3 (evidence.1.status)" in message
+
+
+def test_unknown_field_path_did_you_mean(tmp_path: Path) -> None:
+    title, ref = where("governance.board_established")
+    [message] = _problems(tmp_path, {f"{title}!B{ref[1:]}": "governance.board_establish"})
+    assert "Did you mean 'governance.board_established'?" in message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, {"governance.board_established": "maybe", "footprint.population": 5,
+                                    "leadership.leader_sector": "nope"})
+    assert len(problems) == 3
+
+
+# --- commands and the library API ----------------------------------------------------------------
+
+def test_init_xlsx_writes_a_workbook_that_checks(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "my-stp.xlsx"
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 0
+    assert target.read_bytes()[:2] == b"PK"
+    result = runner.invoke(main, ["check", str(target)])
+    assert result.exit_code == 0, result.output
+
+
+def test_template_has_every_schema_field() -> None:
+    from assess.fields import fields_of
+    from openpyxl import load_workbook
+    import io
+    from assess.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    paths = set()
+    for sheet in sheets():
+        ws = book[sheet.title]
+        if sheet.is_list:
+            paths |= {f"{sheet.key}" for c in ws[1] if c.value}
+        else:
+            paths |= {ws.cell(row=r, column=2).value for r in range(2, ws.max_row + 1)}
+    assert set(fields_of()) <= paths
+
+
+def test_convert_round_trip_and_score_equal(tmp_path: Path) -> None:
+    runner = CliRunner()
+    xlsx, back = tmp_path / "s.xlsx", tmp_path / "s.yaml"
+    assert runner.invoke(main, ["convert", str(FIXTURE), str(xlsx)]).exit_code == 0
+    assert runner.invoke(main, ["convert", str(xlsx), str(back)]).exit_code == 0
+    assert load(back) == load(FIXTURE)
+    one = json.loads(runner.invoke(main, ["score", str(FIXTURE), "-f", "json"]).output)
+    two = json.loads(runner.invoke(main, ["score", str(xlsx), "-f", "json"]).output)
+    assert one.pop("input_sha256") != two.pop("input_sha256")
+    assert one == two
+
+
+def test_convert_refuses_invalid_input_and_unknown_target(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = save(tmp_path, edit(BASE, {"footprint.population": 5}))
+    result = runner.invoke(main, ["convert", str(bad), str(tmp_path / "out.yaml")])
+    assert result.exit_code == 3 and "population" in result.output and not (tmp_path / "out.yaml").exists()
+    assert runner.invoke(main, ["convert", str(FIXTURE), str(tmp_path / "x.csv")]).exit_code == 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".xls", ".xlsb", ".ods"])
+def test_other_spreadsheet_formats_refused_with_how_to_save(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"sub{suffix}"
+    path.write_bytes(BASE)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 3
+    assert "save it as an Excel Workbook (.xlsx)" in result.output and "Traceback" not in result.output
+
+
+def test_assess_file_takes_a_workbook(tmp_path: Path) -> None:
+    catalogue = assess.load_catalogue()
+    result = assess.assess_file(save(tmp_path, BASE), catalogue)
+    assert result.to_dict()["criteria"] == assess.assess_file(FIXTURE, catalogue).to_dict()["criteria"]
+
+
+def test_batch_reads_workbooks_beside_yaml(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    save(folder, BASE, "dorset.xlsx")
+    save(folder, edit(BASE, {"footprint.code": "BAD", "footprint.population": 5}), "bad.xlsx")
+    (folder / "other.yaml").write_text((FIXTURE.parent / "lincs-no-leader.yaml").read_text())
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert sorted(a["submission"]["code"] for a in results) == ["DORSET", "LINCS"]
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
+    assert "bad.xlsx" in errors and "Footprint!C" in errors
