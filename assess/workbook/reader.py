@@ -302,7 +302,7 @@ def _cell(c: Any, strings: list[str], styles: list[str], date1904: bool) -> Cell
         value = raw  # an ISO date written as text: the date rule reads it
     else:
         try:
-            value = int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+            value = int(raw) if re.fullmatch(r"-?\d+", raw) and raw != "-0" else float(raw)
         except ValueError:
             return Cell(raw, style, formula)
         if style == "date":
