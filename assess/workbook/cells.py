@@ -59,8 +59,8 @@ def read_cell(column: Column, cell: Cell) -> Any:
     """The field value of `cell`, BLANK when not stated; CellProblem when it cannot be read."""
     if cell.formula is not None:
         if _EXTERNAL.search(cell.formula):
-            raise CellProblem(f"the formula ={cell.formula[:60]} refers to another workbook or file; "
-                              "paste its value instead")
+            raise CellProblem(f"the formula ={cell.formula[:60]} refers to another workbook, file "
+                              "or web address; paste its value instead")
         if not cell.computed:
             raise CellProblem(f"the formula ={cell.formula[:60]} has no computed value saved; open "
                               "the workbook in Excel or LibreOffice and save it, or paste the value")

@@ -128,8 +128,11 @@ class _Book:
             with self.zip.open(name) as stream:
                 for _, element in iterparse(stream, events=("end",), forbid_dtd=True):
                     yield element
-        except (DefusedXmlException, ParseError) as exc:
-            raise _Refused(f"part {name} is not well-formed XML or declares entities ({exc})") from None
+        except DefusedXmlException:
+            raise _Refused(f"part {name} declares a DTD or entities, which a workbook never needs "
+                           "(an entity-expansion attack is the usual reason): refused") from None
+        except ParseError as exc:
+            raise _Refused(f"part {name} is not well-formed XML ({exc})") from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise _Refused(f"part {name} is damaged ({exc})") from None
 

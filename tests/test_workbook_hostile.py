@@ -1,0 +1,61 @@
+"""Hostile workbooks: each gets a clear refusal naming the problem, or is read correctly, and none
+leaves a traceback or sinks a batch. Time and memory per case are printed by
+bench/hostile_workbooks.py (never asserted here)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+from assess.sources import read_source, validate
+
+from workbook_cases import CASES, Case, build
+from workbookkit import FIXTURE
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_workbook(case: Case, tmp_path: Path) -> None:
+    path = build(case, tmp_path)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if case.expect == "read":
+        assert result.exit_code == 0, result.output
+        assert validate(read_source(path)).footprint.code == validate(read_source(FIXTURE)).footprint.code
+    else:
+        assert result.exit_code == 3, result.output
+        assert case.expect in result.output, result.output
+        assert str(path) in result.output
+
+
+def test_injection_text_is_read_as_text(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "formula-injection text")
+    sub = validate(read_source(build(case, tmp_path)))
+    assert sub.footprint.name == "=cmd|' /C calc'!A0"
+    assert sub.evidence[0].title.startswith("@SUM(")
+
+
+def test_hidden_sheet_is_still_read(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name.startswith("hidden"))
+    assert validate(read_source(build(case, tmp_path))) == validate(read_source(FIXTURE))
+
+
+def test_batch_of_hostile_workbooks_still_scores_the_good_one(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for case in CASES:
+        if case.suffix == ".xlsx":
+            build(case, folder)
+    (folder / "good.yaml").write_text(FIXTURE.read_text())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assessed = json.loads((out / "results.json").read_text())
+    assert len(assessed) == 1 + sum(c.expect == "read" for c in CASES if c.suffix == ".xlsx")
+    with open(out / "errors.csv", encoding="utf-8-sig", newline="") as handle:
+        failed = {row["file"] for row in csv.DictReader(handle)}
+    assert failed == {build(c, tmp_path).name for c in CASES if c.suffix == ".xlsx" and c.expect != "read"}
