@@ -91,3 +91,12 @@ def test_json_and_yaml_round_trip_too(tmp_path: Path) -> None:
         path = tmp_path / f"s.{fmt}"
         path.write_text(str(dump(original, fmt)))
         _same(original, validate(read_source(path)))
+
+
+def test_bundled_workbook_fixture_round_trips(tmp_path: Path) -> None:
+    bundled = ROOT / "fixtures" / "cornwall-workbook.xlsx"
+    original = validate(read_source(bundled))
+    yaml_copy = tmp_path / "cornwall.yaml"
+    yaml_copy.write_text(str(dump(original, "yaml")))
+    _same(original, validate(read_source(yaml_copy)))
+    _same(original, _through_workbook(validate(read_source(yaml_copy)), tmp_path))
