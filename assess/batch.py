@@ -477,7 +477,7 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     extra = batchwork.league_extras(data["league"], entries, review)
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
     write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra,
-                 sheets=batchwork.league_sheets(data["league"], review))
+                 sheets=batchwork.league_sheets(data["league"], review), entries=entries, catalogue=catalogue)
     write_file(out / "index.html", report.render_dashboard(data))
 
 

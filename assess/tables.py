@@ -1,9 +1,10 @@
-"""The batch's tables: league.csv and league.xlsx (one row per submission) and errors.csv (one row
-per problem). Cells that a spreadsheet would run as a formula are neutralised; the same input
+"""The batch's tables: league.csv (one row per submission), league.xlsx (the league and its detail
+sheets) and errors.csv (one row per problem). Cells that a spreadsheet would run as a formula are neutralised; the same input
 always gives the same bytes (the .xlsx is normalised: no save time inside)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -13,6 +14,7 @@ from .report import READINESS, write_atomic
 from .textsafe import csv_cell, visible
 
 ERROR_COLUMNS = ("file", "line", "field", "message")
+BOM = "\ufeff"  # so that Excel on Windows opens the CSV files as UTF-8 (dashes, accents)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
@@ -60,42 +62,217 @@ def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
     records = [{k: defuse(visible(v) if isinstance(v, str) else v) for k, v in r.items()}
                for r in league_records(rows, domains, extra)]
     frame = pd.DataFrame(records, columns=columns)
-    return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"))
+    return BOM + str(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"))
 
 
 def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str,
-                extra: Sequence[tuple[str, str]] = (), sheets: Sequence[tuple[str, Any]] = ()) -> bytes:
-    """league.xlsx for reviewers: readable headings and labels, a frozen header row and a filter.
+                extra: Sequence[tuple[str, str]] = (), sheets: Sequence[tuple[str, Any]] = (),
+                entries: Sequence[dict[str, Any]] = (), catalogue: Any = None) -> bytes:
+    """league.xlsx for analysts, written streamed (openpyxl write-only: memory stays flat however
+    large the batch): typed cells with number formats, a styled header, frozen panes and filters,
+    each name a link to its gap report. Sheets: League (with the `extra` columns), the `sheets`
+    given (name, DataFrame: e.g. the change since last time), Domain scores, Criteria (criterion x
+    submission), Unmet criteria (one row each, read from each assessment's spool file) and About.
 
     `stamp` (an ISO date) is written as the workbook's created/modified time, so that the same
-    batch always gives the same bytes.
+    batch always gives the same bytes. Submitted text is always written as text, never a formula.
     """
-    import pandas as pd
+    from openpyxl import Workbook
 
+    book = Workbook(write_only=True)
+    _league_sheet(book, rows, domains, extra)
+    for name, frame in sheets:
+        _frame_sheet(book, name, frame)
+    if entries:
+        by_stem = {row["stem"]: row for row in rows}
+        _domain_sheet(book, entries)
+        _criteria_sheet(book, entries)
+        _unmet_sheet(book, entries, by_stem)
+    _about_sheet(book, entries, catalogue, stamp)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue(), stamp)
+
+
+_DATE, _INT, _ONE_DP = "yyyy-mm-dd", "#,##0", "0.0"
+
+
+def _cell(ws: Any, value: Any, fmt: str | None = None, link: str | None = None) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str) and len(value) == 10 and fmt == _DATE:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            fmt = None
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # submitted text such as "=HYPERLINK(...)" stays text
+    if fmt:
+        cell.number_format = fmt
+    if link:
+        cell.hyperlink = link
+        cell.style = "Hyperlink"
+    return cell
+
+
+def _sheet(book: Any, title: str, headings: Sequence[tuple[str, int]], freeze: str = "A2") -> Any:
+    from openpyxl.styles import Font, PatternFill
+
+    ws = book.create_sheet(title)
+    ws.freeze_panes = freeze
+    for index, (_, width) in enumerate(headings, 1):
+        ws.column_dimensions[_letter(index)].width = width
+    ws.auto_filter.ref = f"A1:{_letter(len(headings))}1"  # widened by _close
+    head = []
+    for heading, _ in headings:
+        cell = _cell(ws, heading)
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="005EB8")
+        head.append(cell)
+    ws.append(head)
+    return ws
+
+
+def _close(ws: Any, columns: int, rows: int) -> None:
+    ws.auto_filter.ref = f"A1:{_letter(columns)}{max(rows, 1) + 1}"
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def _frame_sheet(book: Any, name: str, frame: Any) -> None:
+    """A sheet from a DataFrame: a styled, frozen, filtered header; blanks for missing values."""
+    headings = [str(c) for c in frame.columns]
+    widths = [min(max(10, len(h) + 2), 48) for h in headings]
+    ws = _sheet(book, name, list(zip(headings, widths)), freeze="B2")
+    count = 0
+    for values in frame.itertuples(index=False, name=None):
+        ws.append([_cell(ws, _plain(v)) for v in values])
+        count += 1
+    _close(ws, len(headings), count)
+
+
+def _plain(value: Any) -> Any:
+    """A pandas/numpy value as a plain Python one; None for a missing value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _league_sheet(book: Any, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
+                  extra: Sequence[tuple[str, str]] = ()) -> None:
     columns = league_columns(domains, extra)
     records = league_records(rows, domains, extra)
+    widths = [min(max(10, max([len(h)] + [len(str(r.get(k) or "")) for r in records]) + 2), 48) for k, h in columns]
+    ws = _sheet(book, "League", [(h, w) for (_, h), w in zip(columns, widths)], freeze="C2")
+    formats = {"rank": _INT, "population": _INT, "submitted_on": _DATE, "score": _ONE_DP,
+               "unmet_blocking": _INT, **{f"score_{d['id']}": _ONE_DP for d in domains}}
     for record in records:
         record["ics_readiness"] = READINESS.get(record["ics_readiness"], record["ics_readiness"])
         record["illustrative"] = "yes" if record["illustrative"] else "no"
-    frame = pd.DataFrame(records, columns=[key for key, _ in columns]).rename(columns=dict(columns))
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="League")
-        sheet = writer.sheets["League"]
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if cell.data_type == "f":  # submitted text such as "=HYPERLINK(…)" stays text
-                    cell.data_type = "s"
-        sheet.freeze_panes = "C2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for name, extra_frame in sheets:  # (sheet name, DataFrame): e.g. the change since last time
-            extra_frame.apply(lambda column: column.map(defuse)).to_excel(writer, index=False, sheet_name=name)
-            writer.sheets[name].freeze_panes = "B2"
-        for index, (key, heading) in enumerate(columns, 1):
-            longest = max([len(heading)] + [len(str(r.get(key) or "")) for r in records])
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(max(10, longest + 2), 48)
-    return _normalise_zip(buffer.getvalue(), stamp)
+        ws.append([_cell(ws, record.get(key), formats.get(key),
+                         link=record["report"] if key in ("name", "report") else None)
+                   for key, _ in columns])
+    _close(ws, len(columns), len(records))
+
+
+def _domain_sheet(book: Any, entries: Sequence[dict[str, Any]]) -> None:
+    head = [("Code", 14), ("Name", 36), ("Domain", 34), ("Score", 9), ("Stage", 12), ("Met", 7),
+            ("Not met", 9), ("Not applicable", 15)]
+    ws = _sheet(book, "Domain scores", head, freeze="C2")
+    count = 0
+    for entry in entries:
+        sub, link = entry["assessment"]["submission"], f"reports/{entry['stem']}.html"
+        for d in entry["assessment"]["domains"]:
+            ws.append([_cell(ws, sub["code"]), _cell(ws, sub["name"], link=link), _cell(ws, d["name"]),
+                       _cell(ws, d["score"], _ONE_DP), _cell(ws, d["stage"]), _cell(ws, d["met"], _INT),
+                       _cell(ws, d["not_met"], _INT), _cell(ws, d["not_applicable"], _INT)])
+            count += 1
+    _close(ws, len(head), count)
+
+
+_STATUS = {"met": "met", "not_met": "not met", "not_applicable": "not applicable"}
+
+
+def _criteria_sheet(book: Any, entries: Sequence[dict[str, Any]]) -> None:
+    criteria: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        for c in entry["assessment"]["criteria"]:
+            criteria.setdefault(c["id"], c)
+    head = [("Criterion", 11), ("Title", 50), ("Domain", 16), ("Severity", 10)]
+    head += [(e["assessment"]["submission"]["code"], 12) for e in entries]
+    ws = _sheet(book, "Criteria", head, freeze="C2")
+    statuses = [{c["id"]: c["status"] for c in e["assessment"]["criteria"]} for e in entries]
+    for cid in sorted(criteria):
+        c = criteria[cid]
+        ws.append([_cell(ws, cid), _cell(ws, c["title"]), _cell(ws, c["domain"]), _cell(ws, c["severity"])]
+                  + [_cell(ws, _STATUS.get(s.get(cid, ""), "")) for s in statuses])
+    _close(ws, len(head), len(criteria))
+
+
+def _unmet_sheet(book: Any, entries: Sequence[dict[str, Any]], by_stem: dict[str, Any]) -> None:
+    import json
+
+    head = [("Code", 14), ("Name", 30), ("Criterion", 11), ("Rule", 48), ("Severity", 10), ("Field", 40),
+            ("Submitted", 16), ("Required", 40), ("Recommended action", 60), ("Source", 40)]
+    ws = _sheet(book, "Unmet criteria", head, freeze="D2")
+    count = 0
+    for entry in entries:
+        with open(entry["spool"], encoding="utf-8") as handle:  # one assessment at a time
+            full = json.load(handle)
+        sub, link = full["submission"], f"reports/{entry['stem']}.html"
+        for c in full["criteria"]:
+            if c["status"] != "not_met":
+                continue
+            clauses = c.get("explanation") or []
+            fields = "; ".join(str(x.get("path") or "") for x in clauses)
+            submitted = [x.get("submitted") for x in clauses]
+            shown: Any = submitted[0] if len(submitted) == 1 else "; ".join(_text(v) for v in submitted)
+            if isinstance(shown, (list, dict)) or shown is None:
+                shown = _text(shown)
+            required = "; ".join(str(x.get("text") or "").rpartition("expected ")[2] for x in clauses)
+            source = c.get("source") or {}
+            ws.append([_cell(ws, sub["code"]), _cell(ws, sub["name"], link=link), _cell(ws, c["id"]),
+                       _cell(ws, c["title"]), _cell(ws, c["severity"]), _cell(ws, fields),
+                       _cell(ws, shown), _cell(ws, required), _cell(ws, c.get("remediation") or ""),
+                       _cell(ws, " ".join(str(v) for v in (source.get("id"), source.get("section")) if v))])
+            count += 1
+    _close(ws, len(head), count)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value) or "none"
+    return str(value)
+
+
+def _about_sheet(book: Any, entries: Sequence[dict[str, Any]], catalogue: Any, stamp: str) -> None:
+    ws = _sheet(book, "About", [("Item", 34), ("Value", 80), ("SHA-256 of the input file", 70)])
+    editions = sorted({e["assessment"]["edition"] for e in entries})
+    titles = {}
+    if catalogue is not None:
+        titles = {ed.id: ed.title for ed in catalogue.meta.editions} if hasattr(catalogue.meta, "editions") else {}
+    lines: list[list[Any]] = [
+        ["Catalogue version", getattr(catalogue, "version", "") or ""],
+        ["Editions applied", ", ".join(f"{e} ({titles[e]})" if e in titles else e for e in editions)],
+        ["Date of the batch (latest submission date)", stamp],
+        ["Submissions assessed", len(entries)],
+    ]
+    for row in lines:
+        ws.append([_cell(ws, row[0]), _cell(ws, row[1], _DATE if row[0].startswith("Date") else None)])
+    ws.append([])
+    ws.append([_cell(ws, "Input file"), _cell(ws, "Code"), _cell(ws, "SHA-256 of the input file")])
+    for entry in sorted(entries, key=lambda e: e["file"]):
+        ws.append([_cell(ws, entry["file"]), _cell(ws, entry["assessment"]["submission"]["code"]),
+                   _cell(ws, entry["assessment"].get("input_sha256") or "")])
 
 
 def _normalise_zip(data: bytes, stamp: str) -> bytes:
@@ -118,6 +295,7 @@ def _normalise_zip(data: bytes, stamp: str) -> bytes:
 def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
     """errors.csv: file, line, field, message; one row per problem, a header alone when none."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ERROR_COLUMNS)
     for error in errors:
@@ -127,8 +305,11 @@ def errors_csv(errors: Sequence[dict[str, Any]]) -> str:
 
 def write_tables(out_dir: Any, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
                  errors: Sequence[dict[str, Any]], *, stamp: str, extra: Sequence[tuple[str, str]] = (),
-                 sheets: Sequence[tuple[str, Any]] = ()) -> None:
-    """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically."""
+                 sheets: Sequence[tuple[str, Any]] = (), entries: Sequence[dict[str, Any]] = (),
+                 catalogue: Any = None) -> None:
+    """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically. `entries`
+    (the batch's scored entries, with their spool files) feed the workbook's detail sheets."""
     write_atomic(out_dir / "league.csv", league_csv(rows, domains, extra))
-    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra, sheets=sheets))
+    write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra, sheets=sheets,
+                                                      entries=entries, catalogue=catalogue))
     write_atomic(out_dir / "errors.csv", errors_csv(errors))

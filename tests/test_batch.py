@@ -73,7 +73,9 @@ def output_bytes(out: Path) -> dict[str, bytes]:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")  # a BOM, so that Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:])))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +103,7 @@ def test_outputs_exist_and_are_complete(good_batch: tuple[Path, batch_module.Bat
         assert row[column] != ""
     scores = [float(r["score"]) for r in league]
     assert scores == sorted(scores, reverse=True)
-    assert (out / "errors.csv").read_text() == "file,line,field,message\n"
+    assert (out / "errors.csv").read_text(encoding="utf-8-sig") == "file,line,field,message\n"
     index = (out / "index.html").read_text()
     for code in ("LARGE", "MID", "SMALL"):
         assert f'href="reports/{code}.html"' in index
@@ -182,7 +184,7 @@ def test_an_empty_folder_gives_empty_but_valid_outputs(tmp_path: Path) -> None:
     summary = run(tmp_path / "in", tmp_path / "out")
     assert summary.errors == [] and summary.assessed == 0
     assert json.loads((tmp_path / "out" / "results.json").read_text()) == []
-    assert (tmp_path / "out" / "league.csv").read_text().startswith("rank,code,name")
+    assert (tmp_path / "out" / "league.csv").read_text(encoding="utf-8-sig").startswith("rank,code,name")
     assert "0 submissions assessed" in (tmp_path / "out" / "index.html").read_text()
 
 

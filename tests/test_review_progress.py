@@ -105,7 +105,7 @@ def test_diff_with_decisions_compares_moderated_verdicts():
 
 
 def league(out: Path) -> list[dict[str, str]]:
-    with (out / "league.csv").open(encoding="utf-8") as handle:
+    with (out / "league.csv").open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -181,7 +181,7 @@ def test_league_workbook_has_change_and_moderation_sheets(tmp_path):
                  "--decisions", FIXTURES / "review" / "decisions.yaml")
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(out / "league.xlsx", sheet_name=None)
-    assert list(sheets) == ["League", "Change", "Moderation"]
+    assert list(sheets) == ["League", "Change", "Moderation", "Domain scores", "Criteria", "Unmet criteria", "About"]
     change = sheets["Change"].set_index("Code")
     assert change.loc["DORSET", "Previous rating"] == "Outstanding" and change.loc["DORSET", "Score change"] > 0
     moderation = sheets["Moderation"]
