@@ -5,8 +5,9 @@ The zip and its XML are read here directly, not through a spreadsheet library, f
 measured or checked when this was written: the cell-type rule needs each cell's number format and
 whether it holds a formula without a saved value (python-calamine exposes neither; openpyxl needs
 two full loads to see both); hostile input must be refused in bounded time and memory (every
-member's size is capped before it is inflated, XML with a DTD is refused, so no entity can expand,
-and rows are counted as they stream); and it is several times faster than openpyxl.
+member's size is capped before it is inflated, a part whose prolog declares a DTD is refused
+before it is parsed, so no entity can be declared or expanded, and rows are counted as they
+stream); and it is several times faster than openpyxl.
 """
 from __future__ import annotations
 
@@ -19,10 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from ..errors import InputError, did_you_mean
 from .cells import BLANK, Cell, CellProblem, excel_date, read_cell
@@ -33,6 +32,8 @@ MAX_MEMBER_BYTES = 24 * 1024 * 1024  # one part, inflated
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all parts, inflated
 MAX_MEMBERS = 2000
 MAX_ROWS = 2100  # the schema's longest list holds 2,000 items
+_CHUNK = 64 * 1024
+_PROLOG_LIMIT = 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
@@ -74,8 +75,15 @@ def quote_sheet(title: str) -> str:
     return title if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) else "'" + title.replace("'", "''") + "'"
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    """A tag without its namespace (transitional and strict OOXML name them differently)."""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1]
+    return name
 
 
 def _letters(index: int) -> str:
@@ -123,14 +131,34 @@ class _Book:
         self.date1904 = False
 
     def _parse(self, name: str) -> Iterator[Any]:
-        """Elements of one part as they end; a DTD (so any entity) is refused."""
+        """Elements of one part as they end. A part whose prolog declares a DTD is refused before
+        any of it is parsed, so no entity is ever declared, let alone expanded (an undeclared
+        entity reference is then a plain XML error). The C parser does the rest, streaming."""
         try:
             with self.zip.open(name) as stream:
-                for _, element in iterparse(stream, events=("end",), forbid_dtd=True):
+                head = b""
+                while (verdict := _prolog(head)) is None:
+                    chunk = stream.read(_CHUNK)
+                    if not chunk or len(head) > _PROLOG_LIMIT:
+                        verdict = bool(chunk) or None
+                        break
+                    head += chunk
+                if verdict is None and head.strip():
+                    raise _Refused(f"part {name} has no XML element in its first "
+                                   f"{_PROLOG_LIMIT // 1024} KiB")
+                if verdict is False:
+                    raise _Refused(f"part {name} declares a DTD or entities, which a workbook never "
+                                   "needs (an entity-expansion attack is the usual reason): refused")
+                parser = XMLPullParser(events=("end",))
+                chunk = head
+                while chunk:
+                    parser.feed(chunk)
+                    for _, element in parser.read_events():
+                        yield element
+                    chunk = stream.read(_CHUNK)
+                parser.close()
+                for _, element in parser.read_events():
                     yield element
-        except DefusedXmlException:
-            raise _Refused(f"part {name} declares a DTD or entities, which a workbook never needs "
-                           "(an entity-expansion attack is the usual reason): refused") from None
         except ParseError as exc:
             raise _Refused(f"part {name} is not well-formed XML ({exc})") from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -156,7 +184,7 @@ class _Book:
             if lower not in present:
                 continue
             title, part = present[lower]
-            grid, merges = self._grid(part, title, strings, styles)
+            grid, merges = self._grid(part, title, strings, styles, None if sheet.is_list else (2, VALUE_COLUMN))
             reader = _ListSheet if sheet.is_list else _SectionSheet
             reader(self.file, sheet, quote_sheet(title), grid, merges, result).read()
         return result
@@ -215,8 +243,9 @@ class _Book:
                 in_cell_xfs = True
         return [_format_kind(formats.get(i, "General")) for i in xfs]
 
-    def _grid(self, part: str, title: str, strings: list[str], styles: list[str]
-              ) -> tuple[dict[tuple[int, int], Cell], list[str]]:
+    def _grid(self, part: str, title: str, strings: list[str], styles: list[str],
+              wanted: tuple[int, ...] | None) -> tuple[dict[tuple[int, int], Cell], list[str]]:
+        """The cells of one sheet by (row, column), only the `wanted` columns if given."""
         grid: dict[tuple[int, int], Cell] = {}
         merges: list[str] = []
         rows = 0
@@ -236,6 +265,8 @@ class _Book:
                     ref = c.get("r")
                     match = _REF.fullmatch(ref) if ref else None
                     column = _column_index(match.group(1)) if match else column + 1
+                    if wanted is not None and column not in wanted:
+                        continue
                     cell = _cell(c, strings, styles, self.date1904)
                     if cell is not None:
                         grid[(row_number, column)] = cell
@@ -243,6 +274,38 @@ class _Book:
             elif tag == "mergeCell":
                 merges.append(element.get("ref", ""))
         return grid, merges
+
+
+def _prolog(head: bytes) -> bool | None:
+    """Whether the XML prolog in `head` is free of a DTD (True), declares one (False), or needs
+    more bytes to tell (None). A DTD can only come before the root element, so this is enough."""
+    text = head.decode("utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") and len(head) % 2 == 0 \
+        else head.decode("latin-1")
+    pos = 1 if text.startswith("\ufeff") or text.startswith("\xef\xbb\xbf") else 0
+    if text.startswith("\xef\xbb\xbf"):
+        pos = 3
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            return None
+        rest = text[pos:pos + 4]
+        if rest.startswith("<?"):
+            end = text.find("?>", pos)
+            if end < 0:
+                return None
+            pos = end + 2
+        elif rest.startswith("<!--"):
+            end = text.find("-->", pos)
+            if end < 0:
+                return None
+            pos = end + 3
+        elif rest.startswith("<!"):
+            return False  # <!DOCTYPE ...>: entity declarations live there
+        elif len(rest) < 2:
+            return None
+        else:
+            return True  # the root element (or not XML at all: the parser will say so)
 
 
 def _inline_text(element: Any) -> str:
@@ -419,9 +482,11 @@ class _ListSheet(_SheetReader):
             else:
                 columns[col] = by_name[name]
         items: list[dict[str, Any]] = []
-        for row in sorted({r for r, _ in self.grid if r > 1}):
-            cells = {col: self.grid[(row, col)] for col in range(1, max(c for _, c in self.grid) + 1)
-                     if (row, col) in self.grid}
+        by_row: dict[int, dict[int, Cell]] = {}
+        for (row, col), cell in sorted(self.grid.items()):
+            if row > 1:
+                by_row.setdefault(row, {})[col] = cell
+        for row, cells in by_row.items():
             if all(read_or_blank(c) is BLANK for c in cells.values()):
                 continue
             index = len(items)
