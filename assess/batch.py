@@ -263,7 +263,8 @@ def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
         assessment, refused = moderate_in_worker(assessment, decisions, _catalogue, label)
         data = assessment.to_dict()
     except InputError as exc:
-        return {"file": label, "errors": [_error(label, p.problem, line=p.cell or p.line, path=p.path) for p in exc.all()]}
+        return {"file": label, "errors": [_error(label, p.problem, line=p.cell or p.line, path=p.path)
+                                          for p in exc.all()]}
     except AssessError as exc:
         kind = type(exc).__name__.replace("Error", "").lower() or "assessment"
         return {"file": label, "errors": [_error(label, f"{kind} error: {exc}")]}

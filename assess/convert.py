@@ -20,6 +20,7 @@ from .submission import Submission
 
 
 def output_format(path: str | Path) -> str:
+    """yaml, json or xlsx, from the extension; ValueError for anything else."""
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         raise ValueError(f"cannot write '{Path(path).suffix}' (use .yaml, .yml, .json or .xlsx)")

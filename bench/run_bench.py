@@ -9,6 +9,7 @@ Figures (submissions per second over the whole N, wall clock):
   (a') assess only: a validated Submission -> assessment         (our share without validation)
   (b)  end to end from YAML files: read + parse + validate + assess (assess.assess_file)
   (c)  the batch with every report (assess.batch.run_batch), files to results and reports
+  workbook: writing and reading each submission as .xlsx beside .yaml (--skip workbook)
 Inputs are generated beforehand and never timed. Every run starts fresh worker processes, each
 compiling the catalogue once; a two-process figure splits N between them and times the whole.
 The bare durable_rules rate is measured in the same run at the catalogue's mean rule count and
@@ -318,6 +319,64 @@ def stages(count: int = 300, rounds: int = 7) -> list[tuple[str, float]]:
     return [(name, best[name] / count * 1e6) for name in work]
 
 
+def workbook_stages(count: int = 40, rounds: int = 3) -> list[tuple[str, float, float]]:
+    """(stage, wall ms, CPU ms) per submission: writing and reading a submission as a workbook
+    beside the YAML path, on the same realistic synthetic submissions (~320 values with lists),
+    files written to and read from disk, interleaved rounds, best round each."""
+    import yaml
+
+    from assess.convert import as_data
+    from assess.sources import read_source
+    from assess.submission import Submission
+    from assess.synthetic import generate_one
+    from assess.workbook import write_workbook
+
+    subs = [Submission.model_validate(generate_one(_seed(i))) for i in range(count)]
+    datas = [as_data(s) for s in subs]
+    folder = Path(tempfile.mkdtemp(prefix="bench-wb-"))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    def write_yaml() -> None:
+        for i, d in enumerate(datas):
+            (folder / f"{i}.yaml").write_text(yaml.dump(d, Dumper=dumper, sort_keys=False, allow_unicode=True))
+
+    def write_xlsx() -> None:
+        for i, d in enumerate(datas):
+            (folder / f"{i}.xlsx").write_bytes(write_workbook(d))
+
+    def read(suffix: str) -> Any:
+        def loop() -> None:
+            for i in range(count):
+                _validate(read_source(folder / f"{i}{suffix}"))
+        return loop
+
+    work = {"YAML write (yaml.dump, C dumper)": write_yaml, "XLSX write (openpyxl, with validation)": write_xlsx,
+            "YAML read + validate": read(".yaml"), "XLSX read + validate (cell-type rule)": read(".xlsx")}
+    best = {name: (float("inf"), float("inf")) for name in work}
+    try:
+        for _ in range(rounds):
+            for name, fn in work.items():
+                w, c = time.perf_counter(), time.process_time()
+                fn()
+                w, c = time.perf_counter() - w, time.process_time() - c
+                best[name] = (min(best[name][0], w), min(best[name][1], c))
+        sizes = {s: sum(p.stat().st_size for p in folder.glob(f"*{s}")) / count / 1024 for s in (".yaml", ".xlsx")}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    values = sum(_count_values(d) for d in datas) / count
+    print(f"  {count} submissions, {values:.0f} values each on average; files {sizes['.yaml']:.0f} KB YAML, "
+          f"{sizes['.xlsx']:.0f} KB XLSX")
+    return [(name, w / count * 1e3, c / count * 1e3) for name, (w, c) in best.items()]
+
+
+def _count_values(data: Any) -> int:
+    if isinstance(data, dict):
+        return sum(_count_values(v) for v in data.values())
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        return sum(_count_values(v) for v in data)
+    return 1
+
+
 def _events(text: str) -> None:
     import gc
 
@@ -474,6 +533,11 @@ def main(argv: list[str] | None = None) -> int:
             share = f"{100 * micros / total:5.1f} %" if not name.startswith("end to end") else "       "
             print(f"  {name:<58} {micros:>9,.0f} µs  {share}")
         print("  (shares of parse + validate + assessment, each timed on its own)")
+    if "workbook" not in skip:
+        print()
+        print("workbook beside YAML, per submission (1 process, best of 3 interleaved rounds, files on disk):")
+        for name, wall, cpu in workbook_stages():
+            print(f"  {name:<44} {wall:>7.1f} ms wall {cpu:>7.1f} ms CPU")
     return 0
 
 

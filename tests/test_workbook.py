@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
 
 import assess
 from assess.cli import main
 from assess.errors import InputError
 from assess.workbook.layout import sheets
-
-from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
 
 BASE = fixture_workbook()
 
@@ -103,7 +102,8 @@ def test_whole_number_field_refuses_a_fraction(tmp_path: Path) -> None:
 
 
 def test_whole_number_stored_as_float_is_read(tmp_path: Path) -> None:
-    assert _read(tmp_path, {"governance.board_meetings_last_12_months": 12.0}).governance.board_meetings_last_12_months == 12
+    sub = _read(tmp_path, {"governance.board_meetings_last_12_months": 12.0})
+    assert sub.governance.board_meetings_last_12_months == 12
 
 
 def test_date_cell(tmp_path: Path) -> None:
@@ -194,9 +194,11 @@ def test_init_xlsx_writes_a_workbook_that_checks(tmp_path: Path) -> None:
 
 
 def test_template_has_every_schema_field() -> None:
-    from assess.fields import fields_of
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
+
+    from assess.fields import fields_of
     from assess.workbook.writer import template_workbook
 
     book = load_workbook(io.BytesIO(template_workbook()))

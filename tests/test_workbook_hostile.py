@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from workbook_cases import CASES, Case, build
+from workbookkit import FIXTURE
 
 from assess.cli import main
 from assess.sources import read_source, validate
-
-from workbook_cases import CASES, Case, build
-from workbookkit import FIXTURE
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

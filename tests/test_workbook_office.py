@@ -20,13 +20,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from workbookkit import FIXTURE, edit, fixture_workbook, where
 
 from assess.cli import main
 from assess.convert import as_data
 from assess.sources import read_source, validate
 from assess.workbook.layout import FIRST_FIELD_ROW, sheets
-
-from workbookkit import FIXTURE, edit, fixture_workbook, where
 
 
 def _soffice() -> str:

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from randomsub import operands, random_submission
 
 import assess
 from assess.convert import as_data, dump
@@ -17,8 +18,6 @@ from assess.sources import read_source, validate
 from assess.submission import Submission
 from assess.synthetic import generate
 from assess.workbook import write_workbook
-
-from randomsub import operands, random_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))
@@ -71,10 +70,10 @@ def test_fixture_round_trip_and_identical_assessment(fixture: Path, tmp_path: Pa
 
 def test_generated_submissions_round_trip(tmp_path: Path) -> None:
     datas = generate(SYNTHETIC, seed=11)
-    for index, data in enumerate(datas):
+    assert len(datas) == SYNTHETIC
+    for data in datas:
         original = Submission.model_validate(data)
         _same(original, _through_workbook(original, tmp_path))
-    assert index == SYNTHETIC - 1
 
 
 def test_random_submissions_round_trip(tmp_path: Path) -> None:

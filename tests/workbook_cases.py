@@ -136,7 +136,8 @@ def merged_value_cells() -> bytes:
 
 
 def formula_injection_text() -> bytes:
-    return edit(fixture_workbook(), {"footprint.name": "=cmd|' /C calc'!A0", "Evidence!C2": "@SUM(1+1)*cmd|' /C calc'!A0"},
+    return edit(fixture_workbook(), {"footprint.name": "=cmd|' /C calc'!A0",
+                                     "Evidence!C2": "@SUM(1+1)*cmd|' /C calc'!A0"},
                 text={"footprint.name", "Evidence!C2"})
 
 

@@ -13,14 +13,14 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal, Union
 
 import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..submission import SCHEMA_VERSION, Submission
+from ..submission import Submission
 
 TOP_SHEET = "Submission"
 HELP_SHEET = "How to fill in"
@@ -60,10 +60,12 @@ class Column:
 
     @property
     def label(self) -> str:
+        """The field's name as a heading: 'leader_sector' -> 'Leader sector'."""
         return label_of(self.name)
 
     @property
     def percent(self) -> bool:
+        """A percentage field (the schema names them *_pct): the percentage rules apply."""
         return self.name.endswith("_pct")
 
     def kind_text(self) -> str:
@@ -108,7 +110,7 @@ def label_of(name: str) -> str:
 
 def _strip(annotation: Any) -> tuple[Any, bool, list[Any]]:
     """Unwrap Annotated and Optional: (the bare type, None allowed, constraint metadata)."""
-    optional, meta = False, []
+    optional, meta = False, list[Any]()
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
@@ -117,9 +119,9 @@ def _strip(annotation: Any) -> tuple[Any, bool, list[Any]]:
             for extra in args[1:]:
                 meta.extend(getattr(extra, "metadata", None) or [extra])
         elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0]
+            kept = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(kept) < len(typing.get_args(annotation))
+            annotation = kept[0]
         else:
             return annotation, optional, meta
 
@@ -168,7 +170,7 @@ def _doc(model: type[BaseModel]) -> str:
     return (model.__doc__ or "").strip().splitlines()[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def sheets(model: type[BaseModel] = Submission) -> tuple[Sheet, ...]:
     """Every sheet of the submission workbook, in order (the help sheet is not among them)."""
     top: list[Column] = []
@@ -190,6 +192,3 @@ def sheets(model: type[BaseModel] = Submission) -> tuple[Sheet, ...]:
                   rows={c.name: FIRST_FIELD_ROW + i for i, c in enumerate(top)})
     return (first, *out)
 
-
-def schema_version() -> str:
-    return SCHEMA_VERSION

@@ -19,9 +19,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from ..errors import InputError, did_you_mean
 from .cells import BLANK, Cell, CellProblem, excel_date, read_cell
@@ -149,7 +149,7 @@ class _Book:
                 if verdict is False:
                     raise _Refused(f"part {name} declares a DTD or entities, which a workbook never "
                                    "needs (an entity-expansion attack is the usual reason): refused")
-                parser = XMLPullParser(events=("end",))
+                parser: Any = XMLPullParser(events=("end",))
                 chunk = head
                 while chunk:
                     parser.feed(chunk)
@@ -420,7 +420,7 @@ class _SectionSheet(_SheetReader):
         prefix = () if sheet.key == "" else (sheet.key,)
         if prefix:
             self.result.cells[prefix] = self.quoted
-        for ref, left, top, right, bottom in _merge_ranges(self.merges):
+        for ref, left, _top, right, bottom in _merge_ranges(self.merges):
             if left <= VALUE_COLUMN and right >= 2 and bottom >= 2:
                 self.problem("merged cells cover field or value cells; unmerge them so each field "
                              "has its own value", ref)
@@ -454,6 +454,7 @@ class _SectionSheet(_SheetReader):
 
 
 def read_or_blank(cell: Cell) -> Any:
+    """BLANK for an empty cell, else its stored value (a formula or an error is never blank)."""
     value = cell.value
     if cell.formula is not None or cell.error:
         return value
@@ -495,15 +496,16 @@ class _ListSheet(_SheetReader):
                 self.result.cells[(sheet.key, index, column.name)] = f"{self.quoted}!{_letters(col)}{row}"
             item: dict[str, Any] = {}
             for col, cell in cells.items():
-                column = columns.get(col)
-                if column is None:
-                    if col not in columns and read_or_blank(cell) is not BLANK and (1, col) not in self.grid:
+                field_column = columns.get(col)
+                if field_column is None:
+                    if read_or_blank(cell) is not BLANK and (1, col) not in self.grid:
                         self.problem("a value in a column with no field name in the header row",
                                      f"{_letters(col)}{row}")
                     continue
-                value = self.value(column, cell, f"{_letters(col)}{row}", f"{sheet.key}.{index}.{column.name}")
+                value = self.value(field_column, cell, f"{_letters(col)}{row}",
+                                   f"{sheet.key}.{index}.{field_column.name}")
                 if value is not BLANK:
-                    item[column.name] = value
+                    item[field_column.name] = value
             items.append(item)
         if items:
             self.result.data[sheet.key] = items

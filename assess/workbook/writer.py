@@ -40,6 +40,7 @@ def cell_value(column: Column, value: Any) -> Any:
 
 
 def number_format(column: Column) -> str | None:
+    """The number format of a value cell: it shows exactly what the reader will read."""
     kind = column.kind
     if kind == "date":
         return DATE_FORMAT
