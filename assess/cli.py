@@ -243,7 +243,8 @@ def convert(source: Path, target: Path, force: bool) -> None:
     assess convert my-stp.yaml my-stp.xlsx     to fill in or review in a spreadsheet
     assess convert my-stp.xlsx my-stp.yaml     back to text, e.g. to keep under version control
     SOURCE is validated first (as `assess check` does); nothing is written if it is invalid."""
-    from .convert import convert as run_convert, output_format
+    from .convert import convert as run_convert
+    from .convert import output_format
 
     try:
         output_format(target)

@@ -1,6 +1,7 @@
 """The batch's tables: league.csv (one row per submission), league.xlsx (the league and its
-detail sheets) and errors.csv (one row per problem). Cells that a spreadsheet would run as a formula are neutralised; the same input
-always gives the same bytes (the .xlsx is normalised: no save time inside)."""
+detail sheets) and errors.csv (one row per problem). Cells that a spreadsheet would run as a
+formula are neutralised; the same input always gives the same bytes (the .xlsx is normalised: no
+save time inside)."""
 from __future__ import annotations
 
 import csv
