@@ -259,3 +259,41 @@ def test_batch_reads_workbooks_beside_yaml(tmp_path: Path) -> None:
     assert sorted(a["submission"]["code"] for a in results) == ["DORSET", "LINCS"]
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
     assert "bad.xlsx" in errors and "Footprint!C" in errors
+
+
+def test_value_cells_carry_validation_formats_and_help() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from assess.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    title, ref = where("leadership.leader_sector")
+    checks = {str(r): dv for dv in book[title].data_validations.dataValidation for r in dv.sqref.ranges}
+    assert checks[ref].type == "list" and checks[ref].formula1 == '"nhs,local_government,other"'
+    title, ref = where("footprint.population")
+    dv = {str(r): dv for dv in book[title].data_validations.dataValidation for r in dv.sqref.ranges}[ref]
+    assert (dv.type, dv.formula1, dv.formula2) == ("whole", "10000", "10000000")
+    assert dv.prompt == "Registered or resident population covered."
+    title, ref = where("governance.board_established")
+    dv = {str(r): dv for dv in book[title].data_validations.dataValidation for r in dv.sqref.ranges}[ref]
+    assert dv.formula1 == '"Yes,No"'
+    ws = book[where("footprint.submitted_on")[0]]
+    assert ws[where("footprint.submitted_on")[1]].number_format == "yyyy-mm-dd"
+    evidence = book["Evidence"]
+    assert any(dv.type == "list" and "delivered" in dv.formula1 for dv in evidence.data_validations.dataValidation)
+
+
+@pytest.mark.parametrize("prolog, verdict", [
+    (b'<?xml version="1.0"?><worksheet/>', True),
+    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- c --><worksheet/>', True),
+    (b'<?xml version="1.0"?><!-- <worksheet> --><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', False),
+    (b'\xef\xbb\xbf  <!DOCTYPE x><worksheet/>', False),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><w/>'.encode("utf-16"), False),
+    (b'<?xml version="1.0"', None),  # more bytes needed to tell
+])
+def test_a_dtd_anywhere_in_the_prolog_is_found(prolog: bytes, verdict: bool | None) -> None:
+    from assess.workbook.reader import _prolog
+
+    assert _prolog(prolog) is verdict
