@@ -48,6 +48,26 @@ def _strip(annotation: Any) -> tuple[Any, bool]:
             return annotation, optional
 
 
+def unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
+    """Unwrap Annotated and Optional: (bare type, constraint objects such as Ge/Le/MaxLen, None
+    allowed). For code that needs a field's bounds (synthetic data, the workbook's validation)."""
+    constraints: list[Any] = []
+    optional = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            args = typing.get_args(annotation)
+            annotation = args[0]
+            for meta in args[1:]:
+                constraints.extend(getattr(meta, "metadata", None) or [meta])
+        elif origin in (Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(members) < len(typing.get_args(annotation))
+            annotation = members[0]
+        else:
+            return annotation, constraints, optional
+
+
 def _scalar_kind(annotation: Any) -> tuple[str, tuple[Any, ...]]:
     if typing.get_origin(annotation) is Literal:
         return "enum", typing.get_args(annotation)

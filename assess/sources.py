@@ -62,8 +62,21 @@ def read_source(path: str | Path) -> Source:
 
 
 def read_bounded(path: str | Path, limit: int, advice: str) -> tuple[bytes, str]:
-    """A file's bytes and UTF-8 text, never reading more than `limit` bytes; InputError naming the
-    file when it is not a regular file, cannot be read, is larger (with `advice`) or is not UTF-8.
+    """A file's bytes and UTF-8 text (read_bytes, then decoded); InputError naming the file when
+    read_bytes refuses it or it is not UTF-8."""
+    file = str(path)
+    raw = read_bytes(path, limit, advice)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(file, "UTF-16 text; save the file as UTF-8")
+    try:
+        return raw, raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
+
+
+def read_bytes(path: str | Path, limit: int, advice: str) -> bytes:
+    """A file's bytes, never reading more than `limit`; InputError naming the file when it is not a
+    regular file, cannot be read or is larger (with `advice`).
 
     FIFOs, devices, sockets and folders are refused before opening (opening a FIFO for reading
     blocks until a writer comes); the file is then opened without blocking and checked again, in
@@ -74,7 +87,7 @@ def read_bounded(path: str | Path, limit: int, advice: str) -> tuple[bytes, str]
     except OSError as exc:
         raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(file, f"not a regular file ({_kind_of(info.st_mode)}); give a YAML or JSON file")
+        raise InputError(file, f"not a regular file ({_kind_of(info.st_mode)}); give a YAML, JSON or .xlsx file")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -82,19 +95,14 @@ def read_bounded(path: str | Path, limit: int, advice: str) -> tuple[bytes, str]
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(file, f"not a regular file ({_kind_of(mode)}); give a YAML or JSON file")
+            raise InputError(file, f"not a regular file ({_kind_of(mode)}); give a YAML, JSON or .xlsx file")
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:
             raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > limit:
         raise InputError(file, f"larger than {limit // (1024 * 1024)} MiB; {advice}")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(file, "UTF-16 text; save the file as UTF-8")
-    try:
-        return raw, raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(file, f"not UTF-8 text (byte {exc.start})") from None
+    return raw
 
 
 def _kind_of(mode: int) -> str:

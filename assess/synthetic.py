@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal, Union
+from typing import Any, Callable, Literal
 
 import yaml
 from pydantic import BaseModel
 
+from .fields import unwrap
 from .submission import Submission
 
 __all__ = ["ARCHETYPES", "generate", "generate_one", "write_yaml"]
@@ -196,23 +196,7 @@ def _sentences() -> list[str]:
 _SENTENCES = _sentences()
 
 
-def _strip(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """Unwrap Annotated and Optional: (bare type, constraint objects, None allowed)."""
-    constraints: list[Any] = []
-    optional = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            args = typing.get_args(annotation)
-            annotation = args[0]
-            for meta in args[1:]:
-                constraints.extend(getattr(meta, "metadata", None) or [meta])
-        elif origin in (Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(members) < len(typing.get_args(annotation))
-            annotation = members[0]
-        else:
-            return annotation, constraints, optional
+_strip = unwrap  # (bare type, constraints, None allowed)
 
 
 def _bound(constraints: list[Any], *names: str) -> Any:

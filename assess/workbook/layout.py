@@ -9,17 +9,16 @@ a field added to the schema appears in the workbook without touching this packag
 """
 from __future__ import annotations
 
-import datetime as dt
-import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, Union
+from typing import Any
 
 import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..fields import _scalar_kind, unwrap
 from ..submission import Submission
 
 TOP_SHEET = "Submission"
@@ -109,30 +108,14 @@ def label_of(name: str) -> str:
 
 
 def _strip(annotation: Any) -> tuple[Any, bool, list[Any]]:
-    """Unwrap Annotated and Optional: (the bare type, None allowed, constraint metadata)."""
-    optional, meta = False, list[Any]()
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            args = typing.get_args(annotation)
-            annotation = args[0]
-            for extra in args[1:]:
-                meta.extend(getattr(extra, "metadata", None) or [extra])
-        elif origin in (Union, types.UnionType):
-            kept = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(kept) < len(typing.get_args(annotation))
-            annotation = kept[0]
-        else:
-            return annotation, optional, meta
+    """(bare type, None allowed, constraint metadata)."""
+    bare, constraints, optional = unwrap(annotation)
+    return bare, optional, constraints
 
 
 def _scalar(annotation: Any) -> tuple[str, tuple[Any, ...]]:
-    if typing.get_origin(annotation) is Literal:
-        return "enum", typing.get_args(annotation)
-    for py, kind in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (dt.date, "date")):
-        if annotation is py:
-            return kind, ()
-    raise TypeError(f"unsupported field type {annotation!r}")
+    kind, values = _scalar_kind(annotation)
+    return kind, tuple(values)
 
 
 def _column(name: str, info: FieldInfo, prefix: str) -> Column:

@@ -56,14 +56,9 @@ def read_workbook(path: str | Path) -> Read:
     """Read one .xlsx file. InputError for a file that cannot be read at all; problems with single
     cells are collected in Read.problems (the caller raises them with the validation errors)."""
     file = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(file, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a submission "
-                               "workbook is much smaller")
+    from ..sources import read_bytes
+
+    raw = read_bytes(path, MAX_FILE_BYTES, "a submission workbook is much smaller")
     try:
         return _Book(file, raw).read()
     except _Refused as exc:
