@@ -112,8 +112,8 @@ def test_invalid_json_names_line(tmp_path):
 
 
 def test_unsupported_file_type_and_missing_file(tmp_path):
-    (err,), _ = _errors(tmp_path, "x", name="sub.xlsx")
-    assert "unsupported file type '.xlsx'" in err.message
+    (err,), _ = _errors(tmp_path, "x", name="sub.csv")
+    assert "unsupported file type '.csv' (use .yaml, .yml, .json or .xlsx)" in err.message
     with pytest.raises(InputError, match="cannot read"):
         load_submission(tmp_path / "nope.yaml")
 
