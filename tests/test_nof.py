@@ -363,7 +363,7 @@ def test_command_errors_have_exit_codes(args, code):
 def test_batch_of_fixtures_reads_only_the_stp_submissions():
     from assess.batch import discover
 
-    assert all(p.suffix in (".yaml", ".yml", ".json") for p in discover(FIXTURES))
+    assert all(p.suffix in (".yaml", ".yml", ".json", ".xlsx") for p in discover(FIXTURES))
     assert all(p.parent == FIXTURES for p in discover(FIXTURES))
 
 
