@@ -297,3 +297,21 @@ def test_a_dtd_anywhere_in_the_prolog_is_found(prolog: bytes, verdict: bool | No
     from assess.workbook.reader import _prolog
 
     assert _prolog(prolog) is verdict
+
+
+def test_section_rows_give_unit_kind_allowed_values_and_help() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from assess.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    title, ref = where("finance.planned_position_2020_21_gbp_m")
+    row = [c.value for c in book[title][int(ref[1:])]]
+    assert row[:2] == ["Planned position 2020/21", "finance.planned_position_2020_21_gbp_m"]
+    assert row[3] == "£ million" and row[4] == "number from -100,000 to 100,000"
+    assert row[6].startswith("Planned aggregate surplus")
+    title, ref = where("leadership.leader_sector")
+    row = [c.value for c in book[title][int(ref[1:])]]
+    assert row[5] == "nhs, local_government, other"

@@ -9,6 +9,7 @@ a field added to the schema appears in the workbook without touching this packag
 """
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,7 +24,10 @@ from ..submission import Submission
 
 TOP_SHEET = "Submission"
 HELP_SHEET = "How to fill in"
-SECTION_HEADER = ("Label", "Field", "Value", "Kind", "Allowed values", "Help")
+SECTION_HEADER = ("Label", "Field", "Value", "Unit", "Kind", "Allowed values", "Help")
+# The schema names its units in its field names; a new field with one of these endings gets its unit.
+UNITS = (("_pct", "%"), ("_gbp_m", "£ million"), ("_wte", "whole-time equivalents"),
+         ("_cycle_months", "months"), ("_per_100k", "per 100,000"))
 VALUE_COLUMN = 3  # C
 FIRST_FIELD_ROW = 2
 REFUSED_SUFFIXES = {
@@ -61,6 +65,11 @@ class Column:
     def label(self) -> str:
         """The field's name as a heading: 'leader_sector' -> 'Leader sector'."""
         return label_of(self.name)
+
+    @property
+    def unit(self) -> str:
+        """The unit the field's name gives (e.g. _gbp_m: £ million), or ''."""
+        return next((unit for ending, unit in UNITS if self.name.endswith(ending)), "")
 
     @property
     def percent(self) -> bool:
@@ -101,9 +110,20 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
+_ACRONYMS = {"gp": "GP", "ics": "ICS", "hwb": "HWB", "nhs": "NHS", "ae": "A&E", "ld": "LD",
+             "dtoc": "DTOC", "eip": "EIP", "rtt": "RTT", "ccg": "CCG", "vcse": "VCSE", "4h": "4 hours",
+             "2ww": "2-week wait", "62d": "62 days", "2w": "2 weeks", "8min": "8 minutes"}
+
+
 def label_of(name: str) -> str:
-    """'leader_sector' -> 'Leader sector'."""
-    text = name.replace("_", " ")
+    """A heading from a field name: 'leader_sector' -> 'Leader sector', 'planned_position_2020_21_gbp_m'
+    -> 'Planned position 2020/21' (the unit has its own column)."""
+    for ending, _ in UNITS:
+        if name.endswith(ending) and ending != "_cycle_months":
+            name = name[: -len(ending)]
+    name = re.sub(r"(\d{4})_(\d{2})(?!\d)", r"\1/\2", name)
+    words = [_ACRONYMS.get(word, word) for word in name.split("_")]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 

@@ -106,7 +106,7 @@ def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     for column in sheet.columns:
         row = sheet.rows[column.name]
-        texts = (column.label, column.path, None, column.kind_text(),
+        texts = (column.label, column.path, None, column.unit, column.kind_text(),
                  ", ".join(str(v) for v in column.values), column.description)
         for index, text in enumerate(texts, 1):
             if text:
@@ -119,7 +119,7 @@ def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
         if check is not None:
             check.add(f"C{row}")
             ws.add_data_validation(check)
-    for letter, width in zip("ABCDEF", (34, 44, 24, 30, 40, 70)):
+    for letter, width in zip("ABCDEFG", (34, 44, 24, 14, 30, 40, 70)):
         ws.column_dimensions[letter].width = width
 
 
