@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from workbook_cases import CASES, Case, build
-from workbookkit import FIXTURE
+from workbookkit import FIXTURE, edit
 
 from assess.cli import main
 from assess.sources import read_source, validate
@@ -46,10 +46,12 @@ def test_hidden_sheet_is_still_read(tmp_path: Path) -> None:
 def test_batch_of_hostile_workbooks_still_scores_the_good_one(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for case in CASES:
+    for index, case in enumerate(CASES):
         if case.suffix == ".xlsx":
-            build(case, folder)
-    (folder / "good.yaml").write_text(FIXTURE.read_text())
+            path = build(case, folder)
+            if case.expect == "read":  # one file per footprint, or the batch will not rank them
+                path.write_bytes(edit(path.read_bytes(), {"footprint.code": f"READ{index}"}))
+    (folder / "good.yaml").write_text((FIXTURE.parent / "lincs-no-leader.yaml").read_text())
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])
     assert result.exit_code == 3 and "Traceback" not in result.output
