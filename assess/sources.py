@@ -256,7 +256,8 @@ def _problems(source: Source, err: Any) -> list[InputError]:
             path, sep, message = part.partition(": ")
             loc = tuple(int(p) if p.isdigit() else p for p in path.split(".")) if sep else ()
             line = source.lines.line_of(source.data, loc) if source.lines is not None and loc else None
-            out.append(InputError(source.file, message if sep else part, path=path if sep else None, line=line))
+            out.append(InputError(source.file, message if sep else part, path=path if sep else None, line=line,
+                                  cell=_cell_of(source, loc) if loc else None))
         return out
     return [_problem(source, err)]
 
@@ -275,9 +276,13 @@ def _problem(source: Source, err: Any) -> InputError:
     else:
         message = explain_problem(err)
     line = source.lines.line_of(source.data, loc) if source.lines is not None else None
-    cell = None
-    if source.cells is not None:
-        from .workbook.reader import cell_for
+    return InputError(source.file, message, path=path, line=line, cell=_cell_of(source, loc))
 
-        cell = cell_for(source.cells, loc)
-    return InputError(source.file, message, path=path, line=line, cell=cell)
+
+def _cell_of(source: Source, loc: tuple[Any, ...]) -> str | None:
+    """A workbook's Sheet!Cell for a field path (None for text files)."""
+    if source.cells is None:
+        return None
+    from .workbook.reader import cell_for
+
+    return cell_for(source.cells, loc)

@@ -107,8 +107,8 @@ def test_whole_number_stored_as_float_is_read(tmp_path: Path) -> None:
 
 
 def test_date_cell(tmp_path: Path) -> None:
-    sub = _read(tmp_path, {"footprint.submitted_on": dt.datetime(2016, 10, 21)})
-    assert sub.footprint.submitted_on == dt.date(2016, 10, 21)
+    sub = _read(tmp_path, {"footprint.submitted_on": dt.datetime(2017, 7, 21)})
+    assert sub.footprint.submitted_on == dt.date(2017, 7, 21)
 
 
 def test_date_with_a_time_is_an_error(tmp_path: Path) -> None:
@@ -117,9 +117,9 @@ def test_date_with_a_time_is_an_error(tmp_path: Path) -> None:
     assert "not a date and time" in message
 
 
-@pytest.mark.parametrize("typed", ["2016-10-21", "21/10/2016"])
+@pytest.mark.parametrize("typed", ["2017-07-21", "21/07/2017"])
 def test_date_as_text(tmp_path: Path, typed: str) -> None:
-    assert _read(tmp_path, {"footprint.submitted_on": typed}).footprint.submitted_on == dt.date(2016, 10, 21)
+    assert _read(tmp_path, {"footprint.submitted_on": typed}).footprint.submitted_on == dt.date(2017, 7, 21)
 
 
 def test_ambiguous_date_text_gives_both_readings(tmp_path: Path) -> None:
@@ -189,6 +189,11 @@ def test_init_xlsx_writes_a_workbook_that_checks(tmp_path: Path) -> None:
     target = tmp_path / "my-stp.xlsx"
     assert runner.invoke(main, ["init", str(target)]).exit_code == 0
     assert target.read_bytes()[:2] == b"PK"
+    result = runner.invoke(main, ["check", str(target)])  # the placeholders must be replaced, as in YAML
+    code_title, code_ref = where("footprint.code")
+    assert result.exit_code == 3 and f"{code_title}!{code_ref} (footprint.code): still the template's placeholder" \
+        in result.output
+    target.write_bytes(edit(target.read_bytes(), {"footprint.code": "E54000036", "footprint.name": "Cornwall"}))
     result = runner.invoke(main, ["check", str(target)])
     assert result.exit_code == 0, result.output
 
@@ -315,3 +320,8 @@ def test_section_rows_give_unit_kind_allowed_values_and_help() -> None:
     title, ref = where("leadership.leader_sector")
     row = [c.value for c in book[title][int(ref[1:])]]
     assert row[5] == "nhs, local_government, other"
+
+
+def test_cross_field_problems_name_their_cell(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, {"footprint.submitted_on": dt.datetime(2016, 10, 21)})
+    assert problems and all("Evidence!" in p and "is after the submission date" in p for p in problems)

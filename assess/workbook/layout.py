@@ -9,6 +9,7 @@ a field added to the schema appears in the workbook without touching this packag
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import typing
 from dataclasses import dataclass, field
@@ -56,8 +57,8 @@ class Column:
     values: tuple[Any, ...] = ()
     item_kind: str | None = None
     required: bool = False
-    ge: float | None = None
-    le: float | None = None
+    ge: Any = None  # a number, or a date for a date field
+    le: Any = None
     max_length: int | None = None
     description: str = ""
 
@@ -106,7 +107,9 @@ class Sheet:
     rows: dict[str, int] = field(default_factory=dict)  # section sheets: field name -> row
 
 
-def _num(value: float) -> str:
+def _num(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
