@@ -33,6 +33,14 @@ READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet
 SEVERITIES = ("blocking", "major", "minor")
 
 
+def readiness_label(assessment: dict[str, Any]) -> str:
+    """An assessment's readiness in its edition's own words ("A possible later candidate" for
+    2017's ACS candidacy), falling back on the generic labels for data written without them."""
+    meaning = assessment.get("readiness") or {}
+    value = assessment.get("ics_readiness")
+    return str(meaning.get("label") or READINESS.get(str(value), value))
+
+
 @cache
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
@@ -95,6 +103,7 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.1f}"
     env.filters["thousands"] = lambda v: "–" if v is None else f"{v:,}"
     env.filters["readiness"] = lambda v: READINESS.get(v, v)
+    env.filters["verdict"] = readiness_label
     env.filters["longdate"] = long_date
     env.filters["code"] = md_code
     env.filters["required"] = required

@@ -251,3 +251,14 @@ def test_batch_with_workers_moderates_the_same(tmp_path):
         assert run("batch", folder, "--out", out, "--decisions", EXAMPLE, "--jobs", jobs).exit_code == 0
         outs.append((out / "results.json").read_bytes())
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_moderation_names_both_verdicts_in_the_editions_words(fmt):
+    # LINCS is a 2017 return: its readiness is ACS candidacy, never an ICS verdict or a raw code.
+    out = run("score", LINCS, "--decisions", EXAMPLE, "--format", fmt).output
+    section = out[out.index("Moderation"):]
+    section = section[:section.index("GOV-03")]
+    assert "A possible later candidate" in section
+    for raw in ("aspirant", "not_yet", "not_applicable", "ICS readiness"):
+        assert raw not in section, raw

@@ -302,6 +302,8 @@ class ModeratedAssessment(Assessment):
         engine = self.engine
         data["engine"] = {"score": engine.score, "stage": engine.stage, "rating": engine.rating,
                           "score_rating": engine.score_rating, "ics_readiness": engine.ics_readiness,
+                          "readiness": engine.readiness_meaning.to_dict(engine.ics_readiness)
+                          if engine.readiness_meaning else None,
                           "unmet_blocking": engine.unmet_blocking,
                           "domains": [d.to_dict() for d in engine.domains]}
         applied = {d["criterion"]: d for d in self.moderation["decisions"] if d["state"] in ("applied", "unpinned")}
