@@ -127,6 +127,7 @@ def league(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
             "illustrative": s["illustrative"], "rating": a["rating"],
             "rating_rank": rank_of.get(a["rating"], -1), "capped": a["rating"] != a["score_rating"],
             "stage": a["stage"], "stage_rank": stage_of.get(a["stage"], -1), "ics_readiness": a["ics_readiness"],
+            "readiness_label": readiness_label(a),
             "readiness_rank": READINESS_LEVELS[::-1].index(a["ics_readiness"])
             if a["ics_readiness"] in READINESS_LEVELS else -1,
             "score": a["score"], "domains": {d["id"]: scores.get(d["id"]) for d in domains},
@@ -238,14 +239,35 @@ def seven_day_check(entries: Sequence[dict[str, Any]], *, rows_wanted: bool = Tr
     }
 
 
+def readiness_label(assessment: dict[str, Any]) -> str:
+    """The readiness verdict in its edition's words: 'ready' is an ACS candidate in 2017 and ready
+    to become an ICS in 2019-21, and a 2016 plan has no verdict at all."""
+    meaning = assessment.get("readiness") or {}
+    level = assessment["ics_readiness"]
+    return str(meaning.get("label") or _GENERIC_READINESS.get(level, level))
+
+
+_GENERIC_READINESS = {"ready": "Ready", "aspirant": "Aspirant", "not_yet": "Not yet ready",
+                      "not_applicable": "Not assessed in this period"}
+
+
 def readiness_check(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """How many footprints, and what share of the batch's population, stand at each readiness level."""
+    """How many footprints, and what share of the batch's population, stand at each readiness
+    verdict. Each edition names its own (a batch may mix a 2017 and a 2019 return), so a row is a
+    level in one edition's words; every level of the editions present is shown, empty or not."""
     total = sum(e["assessment"]["submission"]["population"] for e in entries) or 1
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for e in entries:
+        a = e["assessment"]
+        groups.setdefault((a["ics_readiness"], readiness_label(a)), []).append(e)
+    for level in READINESS_LEVELS:  # the generic levels stay visible when nobody stands at them
+        if not any(key[0] == level for key in groups):
+            groups[(level, _GENERIC_READINESS[level])] = []
+    rank = {level: i for i, level in enumerate(READINESS_LEVELS)}
     out = []
-    for level in READINESS_LEVELS:
-        members = [e for e in entries if e["assessment"]["ics_readiness"] == level]
+    for (level, label), members in sorted(groups.items(), key=lambda kv: (rank.get(kv[0][0], 99), kv[0][1])):
         population = sum(e["assessment"]["submission"]["population"] for e in members)
-        out.append({"level": level, "footprints": len(members), "population": population,
+        out.append({"level": level, "label": label, "footprints": len(members), "population": population,
                     "share": round(100 * population / total, 1)})
     return out
 

@@ -27,7 +27,7 @@ def league_columns(domains: Sequence[dict[str, str]], extra: Sequence[tuple[str,
         ("rank", "Rank"), ("code", "Code"), ("name", "Name"), ("region", "Region"),
         ("population", "Population"), ("submitted_on", "Submitted on"), ("edition", "Edition"),
         ("illustrative", "Illustrative data"), ("rating", "Rating"), ("stage", "Stage"),
-        ("ics_readiness", "ICS readiness"), ("score", "Overall score"),
+        ("ics_readiness", "Readiness"), ("score", "Overall score"),
         *[(f"score_{d['id']}", d["title"]) for d in domains],
         ("unmet_blocking", "Unmet blocking criteria"), ("file", "File"), ("report", "Gap report"),
         *extra,
@@ -172,8 +172,9 @@ def _league_sheet(book: Any, rows: Sequence[dict[str, Any]], domains: Sequence[d
     ws = _sheet(book, "League", [(h, w) for (_, h), w in zip(columns, widths)], freeze="C2")
     formats = {"rank": _INT, "population": _INT, "submitted_on": _DATE, "score": _ONE_DP,
                "unmet_blocking": _INT, **{f"score_{d['id']}": _ONE_DP for d in domains}}
-    for record in records:
-        record["ics_readiness"] = READINESS.get(record["ics_readiness"], record["ics_readiness"])
+    for row, record in zip(rows, records):
+        record["ics_readiness"] = row.get("readiness_label") or READINESS.get(record["ics_readiness"],
+                                                                               record["ics_readiness"])
         record["illustrative"] = "yes" if record["illustrative"] else "no"
         ws.append([_cell(ws, record.get(key), formats.get(key),
                          link=record["report"] if key in ("name", "report") else None)

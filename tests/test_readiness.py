@@ -138,3 +138,20 @@ def test_footprint_scale_in_2016_and_2017(population, rating, candidacy):
     plan = assess(sub, catalogue(), edition="2016-plan")
     assert plan.rating == rating and plan.ics_readiness == "not_applicable"
     assert assess(sub, catalogue(), edition="2017-partnership").ics_readiness == candidacy
+
+
+def test_dashboard_counts_readiness_in_each_editions_words():
+    # Dorset (2017) and Frimley (2019) are both "ready", but one is an ACS candidate and the other
+    # ready to become an ICS: the dashboard must not add them up under one ICS label.
+    from assess.dashboard import league, readiness_check
+
+    entries = []
+    for name in ("dorset-thriving", "frimley-ics-ready", "northamptonshire-emerging"):
+        a = assess(load_submission(FIXTURES / f"{name}.yaml"), catalogue()).to_dict()
+        entries.append({"assessment": a, "file": name, "stem": name})
+    rows = {(r["level"], r["label"]): r["footprints"] for r in readiness_check(entries)}
+    assert rows[("ready", "A candidate to become an accountable care system")] == 1
+    assert rows[("ready", "Ready to become an ICS")] == 1
+    assert rows[("not_applicable", "Not assessed in this period")] == 1
+    labels = {r["code"]: r["readiness_label"] for r in league(entries, [], [], [])}
+    assert labels["DORSET"].startswith("A candidate") and labels["FRIMLEY"] == "Ready to become an ICS"
