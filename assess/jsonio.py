@@ -17,7 +17,7 @@ from typing import Any
 try:
     import orjson
 except ImportError:  # pragma: no cover - orjson is a dependency; this keeps a broken install working
-    orjson = None
+    orjson = None  # type: ignore[assignment]  # the module or None: tested before every use
 
 _RISKY = re.compile(rb"0\.0000[0-9]|[0-9]e-")
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")  # orjson reads integers beyond 64 bits as floats
