@@ -120,8 +120,8 @@ def _read_workbook(path: str | Path) -> Source:
     return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems))
 
 
-def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Source:
-    """Parse text already read; `file` names it in messages."""
+def parse_text(text: str, file: str, fmt: str, sha256: str | None = None, *, what: str = "submission") -> Source:
+    """Parse text already read; `file` names it in messages, `what` says what the file should be."""
     sha = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     lines: LineMap | None = None
     nul = text.find("\x00")
@@ -149,7 +149,9 @@ def parse_text(text: str, file: str, fmt: str, sha256: str | None = None) -> Sou
     except json.JSONDecodeError as exc:
         raise InputError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except RecursionError:
-        raise InputError(file, "nested too deeply to be a submission") from None
+        raise InputError(file, f"nested too deeply to be a {what}") from None
+    if not isinstance(data, dict) and what != "submission":
+        return Source(file, text, data, sha, fmt, lines)  # the caller says what it expects
     if not isinstance(data, dict):
         raise InputError(file, "a submission must be a mapping of fields at the top level")
     return Source(file, text, data, sha, fmt, lines)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,10 @@ def test_bad_decisions_are_refused_with_file_line_and_field(tmp_path, record, me
     path = write(tmp_path, record)
     result = run("score", LINCS, "--decisions", path)
     assert result.exit_code == 3
-    assert message in result.stderr and f"{path}:2:" in result.stderr, result.stderr
+    assert message in result.stderr, result.stderr
+    # the line of the key at fault (or of the record, for a missing key): within the record
+    where = re.search(re.escape(str(path)) + r":(\d+): decisions\[0\]", result.stderr)
+    assert where and 2 <= int(where.group(1)) <= len(path.read_text().splitlines()), result.stderr
 
 
 def test_two_decisions_on_one_criterion_are_refused(tmp_path):
@@ -169,7 +173,12 @@ def test_criterion_not_in_the_edition_is_refused(tmp_path):
     ("decisions: {a: 1}\n", "one top-level key"),
     ("- a\n- b\n", "one top-level key"),
     ("decisions: [1, 2]\n", "each decision is a mapping"),
-    ("decisions:\n  - &a {submission: X}\n  - *a\n", "anchors and aliases"),
+    # the submissions' YAML reader: aliases count towards its cap, a repeated key names both lines
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg")), "aliases expand"),
+    ("decisions:\n  - submission: X\n    criterion: GOV-03\n    submission: Y\n",
+     "duplicate key 'submission' (first at line 2, again at line 4)"),
+    ("decisions:\n  - !!python/object:os.system {}\n", "tags"),
     ("decisions: [\n", "not valid YAML"),
 ])
 def test_malformed_decisions_files(tmp_path, text, message):

@@ -1,7 +1,8 @@
 """A reviewer's decisions: read a decisions file, pin each decision to what it judged, and score
 the moderated verdict beside the engine's.
 
-A decisions file (YAML or JSON) holds a top-level `decisions:` list of records::
+A decisions file (YAML or JSON; or a workbook whose Decisions sheet has these keys as columns,
+see decisions_workbook.py) holds a top-level `decisions:` list of records::
 
     decisions:
       - submission: LINCS            # the footprint code
@@ -37,9 +38,8 @@ import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..conditions import TRAJECTORY_PREFIX, Count, leaves
@@ -134,9 +134,9 @@ class DecisionSet:
     file: str
     sha256: str
     decisions: tuple[Decision, ...]
-    lines: tuple[int | None, ...]
+    lines: tuple[int | str | None, ...]  # a YAML line or a workbook's Sheet!Cell
 
-    def for_code(self, code: str) -> list[tuple[Decision, int | None]]:
+    def for_code(self, code: str) -> list[tuple[Decision, int | str | None]]:
         """This submission's decisions, each with its line."""
         return [(d, line) for d, line in zip(self.decisions, self.lines) if d.submission == code]
 
@@ -145,76 +145,72 @@ class DecisionSet:
         """The submission codes the file decides on."""
         return sorted({d.submission for d in self.decisions})
 
-    def where(self, line: int | None) -> str:
-        """file:line, as messages name a place."""
+    def where(self, line: int | str | None) -> str:
+        """file:line (or file: Sheet!Cell), as messages name a place."""
+        if isinstance(line, str):
+            return f"{self.file}: {line}"
         return self.file + (f":{line}" if line else "")
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+Place = int | str | None  # a YAML line, a workbook's Sheet!Cell, or not known (JSON)
 
 
-def _record_lines(text: str, file: str) -> list[int | None]:
-    """The line each record of `decisions:` starts on; refuses anchors and aliases, which would let
-    a small file expand into a huge one."""
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(file, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
-    seen: set[int] = set()
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if id(node) in seen or getattr(node, "anchor", None):
-            raise InputError(file, "anchors and aliases (& and *) are not allowed in a decisions file",
-                             line=node.start_mark.line + 1)
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if key.value == "decisions" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
-    return []
+def at(place: Place) -> dict[str, Any]:
+    """InputError's keywords for a place: line= for a line, cell= for a workbook cell."""
+    return {"cell": place} if isinstance(place, str) else {"line": place}
 
 
 def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
-    """Read and check a decisions file against the catalogue; every problem is reported at once
-    (file, line and field), and any problem refuses the whole file."""
-    from ..sources import read_bounded
-
+    """Read and check a decisions file (YAML, JSON, or a workbook with a Decisions sheet) against
+    the catalogue; every problem is reported at once (file, line or cell, and key), and any
+    problem refuses the whole file."""
     file = str(path)
+    if Path(file).suffix.lower() == ".xlsx":
+        from .decisions_workbook import read_decisions_workbook
+
+        rows = read_decisions_workbook(path)
+        return _check(file, rows.sha256, rows.records, catalogue, list(rows.problems),
+                      lambda i, key: {"path": key, "cell": rows.cells[i].get(key or "", rows.places[i])}
+                      if key else {"cell": rows.places[i]},
+                      rows.places)
+    from ..sources import parse_text, read_bounded
+
     raw, text = read_bounded(path, MAX_BYTES, "split the decisions file by submission")
     is_json = Path(file).suffix.lower() == ".json"
-    lines: list[int | None] = []
-    try:
-        if is_json:
-            data = json.loads(text)
-        else:
-            lines = _record_lines(text, file)
-            data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise InputError(file, f"not valid {'JSON' if is_json else 'YAML'}: {exc}") from None
-    except RecursionError:
-        raise InputError(file, "nested too deeply to be a decisions file") from None
+    # the submissions' reader: aliases capped, duplicate keys refused with both lines, no tags
+    source = parse_text(text, file, "json" if is_json else "yaml", what="decisions file")
+    data, lines = source.data, source.lines
     if not isinstance(data, dict) or set(data) != {"decisions"} or not isinstance(data["decisions"], list):
         raise InputError(file, "a decisions file holds one top-level key, `decisions:`, with a list of records")
     records = data["decisions"]
+    places: list[Place] = [None if lines is None else lines.line_of(data, ("decisions", i))
+                           for i in range(len(records))]
+
+    def locate(index: int, key: str | None) -> dict[str, Any]:
+        where = f"decisions[{index}]"
+        if lines is None:
+            return {"path": f"{where}.{key}" if key else where}
+        line = lines.line_of(data, ("decisions", index) + ((key,) if key else ()))
+        return {"path": f"{where}.{key}" if key else where, "line": line}
+
+    return _check(file, hashlib.sha256(raw).hexdigest(), records, catalogue, [], locate, places)
+
+
+def _check(file: str, sha256: str, records: list[Any], catalogue: "Catalogue", problems: list[InputError],
+           locate: Any, places: Sequence[Place]) -> DecisionSet:
+    """The records as a DecisionSet, or InputError with every problem; `locate(index, key)` gives
+    InputError's keywords for a record's key (or the record itself when key is None)."""
     if len(records) > MAX_DECISIONS:
         raise InputError(file, f"{len(records):,} decisions; at most {MAX_DECISIONS:,} in one file")
-    lines = (lines + [None] * len(records))[:len(records)]
-    problems: list[InputError] = []
     decisions: list[Decision] = []
-    kept_lines: list[int | None] = []
-    first: dict[tuple[str, str], int | None] = {}
-    for index, (record, line) in enumerate(zip(records, lines)):
-        where = f"decisions[{index}]"
+    kept: list[Place] = []
+    first: dict[tuple[str, str], Place] = {}
+    for index, (record, place) in enumerate(zip(records, places)):
         if not isinstance(record, dict):
-            problems.append(InputError(file, "each decision is a mapping of keys", path=where, line=line))
+            problems.append(InputError(file, "each decision is a mapping of keys", **locate(index, None)))
             continue
+        if isinstance(record.get("fingerprint"), int) and not isinstance(record["fingerprint"], bool):
+            record = {**record, "fingerprint": str(record["fingerprint"])}  # 16 digits read as a number
         try:
             decision = Decision.model_validate(record)
         except ValidationError as exc:
@@ -226,27 +222,27 @@ def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
                 elif err["type"] == "missing":
                     message = "required" + (" (say why the engine's verdict is overruled)"
                                             if loc == "justification" else "")
-                problems.append(InputError(file, message, path=f"{where}.{loc}", line=line))
+                problems.append(InputError(file, message, **locate(index, loc)))
             continue
         if decision.criterion not in catalogue.rules:
             problems.append(InputError(file, f"unknown criterion '{decision.criterion}'."
                                        f"{did_you_mean(decision.criterion, catalogue.rules)}",
-                                       path=f"{where}.criterion", line=line))
+                                       **locate(index, "criterion")))
             continue
         key = (decision.submission, decision.criterion)
         if key in first:
             earlier = first[key]
+            said = f" (the first is at {'line ' if isinstance(earlier, int) else ''}{earlier})" if earlier else ""
             problems.append(InputError(
-                file, f"a second decision on {decision.criterion} for {decision.submission}"
-                      f"{f' (the first is at line {earlier})' if earlier else ''}; keep one",
-                path=where, line=line))
+                file, f"a second decision on {decision.criterion} for {decision.submission}{said}; keep one",
+                **locate(index, None)))
             continue
-        first[key] = line
+        first[key] = place
         decisions.append(decision)
-        kept_lines.append(line)
+        kept.append(place)
     if problems:
         raise InputError(file, "invalid decisions file", problems=problems)
-    return DecisionSet(file, hashlib.sha256(raw).hexdigest(), tuple(decisions), tuple(kept_lines))
+    return DecisionSet(file, sha256, tuple(decisions), tuple(kept))
 
 
 # --- fingerprints ----------------------------------------------------------------------------
@@ -342,7 +338,7 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
         if engine_result is None:
             problems.append(InputError(
                 decisions.file, f"{decision.criterion} is not a criterion of the {assessment.edition} edition "
-                                f"that {code} was assessed against", path="criterion", line=line))
+                                f"that {code} was assessed against", path="criterion", **at(line)))
             continue
         current = fingerprint(engine_result.rule, assessment.submission, catalogue)
         wanted = Status(decision.decision)
@@ -370,7 +366,8 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
     moderation = {
         "file": Path(decisions.file).name, "sha256": decisions.sha256, "decisions": records,
         "overrides": counts["applied"] + counts["unpinned"], **{state: counts[state] for state in STATES},
-        "problems": [{"line": p.line, "field": p.path, "message": p.problem} for p in problems],
+        "problems": [{"line": p.line if p.cell is None else p.cell, "field": p.path, "message": p.problem}
+                     for p in problems],
     }
     base = {f.name: getattr(assessment, f.name) for f in fields(Assessment) if f.init}
     base.update(criteria=criteria, domains=verdict.domains, score=verdict.score, stage=verdict.stage,

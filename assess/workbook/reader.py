@@ -65,6 +65,46 @@ def read_workbook(path: str | Path) -> Read:
         raise InputError(file, str(exc)) from None
 
 
+@dataclass
+class SheetGrid:
+    """One sheet of a workbook as stored cells, for tables other than the submission's own."""
+
+    quoted: str  # the sheet's name as a cell reference writes it
+    grid: dict[tuple[int, int], Cell]  # (row, column) -> cell
+    merges: list[str]
+    sha256: str
+
+
+def read_sheet(path: str | Path, title: str, *, max_bytes: int = MAX_FILE_BYTES,
+               max_rows: int = MAX_ROWS, what: str = "a table") -> SheetGrid:
+    """The cells of the sheet named `title` (capitals ignored), read with the same caps and
+    hostile-input refusals as a submission workbook; InputError naming the file otherwise."""
+    file = str(path)
+    from ..sources import read_bytes
+
+    raw = read_bytes(path, max_bytes, f"{what} is much smaller")
+    try:
+        book = _Book(file, raw)
+        if "xl/workbook.xml" not in book.names:
+            raise _Refused("not an Excel workbook (no xl/workbook.xml inside the zip)")
+        titles = book._sheet_paths()
+        found = next(((t, p) for t, p in titles.items() if t.strip().lower() == title.lower()), None)
+        if found is None:
+            names = ", ".join(f"'{t}'" for t in list(titles)[:10]) or "none"
+            raise _Refused(f"no sheet named '{title}' (its sheets: {names}); {what} is read from a "
+                           f"sheet named '{title}'.{did_you_mean(title, titles)}")
+        grid, merges = book._grid(found[1], found[0], book._shared_strings(), book._styles(), None,
+                                  max_rows=(max_rows, what))
+    except _Refused as exc:
+        raise InputError(file, str(exc)) from None
+    return SheetGrid(quote_sheet(found[0]), grid, merges, hashlib.sha256(raw).hexdigest())
+
+
+def letters(index: int) -> str:
+    """A column's letters from its 1-based index: 1 is A, 28 is AB."""
+    return _letters(index)
+
+
 def quote_sheet(title: str) -> str:
     """A sheet name as a cell reference writes it: 'Seven day'!C4, Governance!C14."""
     return title if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) else "'" + title.replace("'", "''") + "'"
@@ -239,7 +279,8 @@ class _Book:
         return [_format_kind(formats.get(i, "General")) for i in xfs]
 
     def _grid(self, part: str, title: str, strings: list[str], styles: list[str],
-              wanted: tuple[int, ...] | None) -> tuple[dict[tuple[int, int], Cell], list[str]]:
+              wanted: tuple[int, ...] | None, max_rows: tuple[int, str] | None = None,
+              ) -> tuple[dict[tuple[int, int], Cell], list[str]]:
         """The cells of one sheet by (row, column), only the `wanted` columns if given."""
         grid: dict[tuple[int, int], Cell] = {}
         merges: list[str] = []
@@ -249,7 +290,10 @@ class _Book:
             tag = _local(element.tag)
             if tag == "row":
                 rows += 1
-                if rows > MAX_ROWS:
+                if max_rows is not None and rows > max_rows[0]:
+                    raise _Refused(f"sheet {title} has more than {max_rows[0]:,} rows; too many for "
+                                   f"{max_rows[1]}")
+                if rows > MAX_ROWS and max_rows is None:
                     raise _Refused(f"sheet {title} has more than {MAX_ROWS:,} rows; a submission has "
                                    "at most 2,000 items in a list")
                 row_number = int(element.get("r", row_number + 1))
