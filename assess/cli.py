@@ -98,7 +98,8 @@ output_option = click.option(
     help="Write to this file (atomically) instead of standard output.")
 decisions_option = click.option(
     "--decisions", "decisions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    help="A reviewer's decisions file (YAML: a `decisions:` list); the moderated verdict is scored and "
+    help="A reviewer's decisions file (YAML: a `decisions:` list; or .xlsx: a Decisions sheet, as "
+         "`assess fingerprint FILE -o decisions.xlsx` writes it); the moderated verdict is scored and "
          "the engine's is shown beside it.")
 edition_option = click.option(
     "--edition", "-e", metavar="EDITION",

@@ -13,6 +13,7 @@ from .moderation import DecisionSet, load_decisions, moderation_notes
 if TYPE_CHECKING:
     from ..catalogue import Catalogue
     from ..results import Assessment
+    from ..submission import Submission
 
 
 def load_decisions_option(path: Path | None, catalogue: "Catalogue") -> DecisionSet | None:
@@ -79,7 +80,14 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
     Paste the records into a decisions file and fill in the decision, the justification, the
     reviewer and the date. The fingerprint pins each decision to the submitted values its
     criterion reads: when they change, the decision is shown as stale and not applied until a
-    reviewer records the new fingerprint."""
+    reviewer records the new fingerprint.
+
+    \b
+    With -o NAME.xlsx the records are written as a workbook instead: a Decisions sheet with one
+    column per key (submission, criterion, decision, justification, reviewer, date, evidence,
+    fingerprint) and one row per criterion, which --decisions reads like the YAML file:
+      assess fingerprint my.yaml -o decisions.xlsx
+      assess score my.yaml --decisions decisions.xlsx"""
     import json
 
     from .. import assess
@@ -97,6 +105,9 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
             known = assessment.criteria
             raise InputError(str(file), f"'{rid}' is not a criterion of the {assessment.edition} edition."
                                         f"{did_you_mean(rid, known)}")
+    if output is not None and output.suffix.lower() == ".xlsx":
+        _write_decisions_workbook(output, file, submission, assessment, chosen, catalogue)
+        return
     code = json.dumps(submission.footprint.code, ensure_ascii=False)  # a JSON string is a YAML string
     lines = [f"# Decisions for {code} ({file.name}): fill in decision, justification, reviewer and date.",
              "decisions:"]
@@ -107,3 +118,23 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
                   "    justification:", "    reviewer:", "    date:               # YYYY-MM-DD",
                   f"    fingerprint: {fingerprint_of(result.rule, submission, catalogue)}"]
     _emit("\n".join(lines) + "\n", output)
+
+
+def _write_decisions_workbook(output: Path, file: Path, submission: "Submission", assessment: "Assessment",
+                              chosen: list[str], catalogue: "Catalogue") -> None:
+    """`assess fingerprint -o NAME.xlsx`: the records as a Decisions sheet, written atomically."""
+    from ..report import write_atomic
+    from .decisions_workbook import write_decisions_workbook
+    from .moderation import fingerprint as fingerprint_of
+
+    code = submission.footprint.code
+    records = [{"submission": code, "criterion": rid,
+                "fingerprint": fingerprint_of(assessment.criteria[rid].rule, submission, catalogue)} for rid in chosen]
+    engine = "; ".join(f"{rid}: {assessment.criteria[rid].status.value}" for rid in chosen)
+    note = (f"Decisions for {code} ({file.name}).\n"
+            "Fill in decision (met, not_met or not_applicable), justification (why, in at least four words), "
+            "reviewer and date (YYYY-MM-DD) on each row of the Decisions sheet; evidence is optional.\n"
+            "Keep the fingerprint: it pins the decision to the submitted values it judged.\n"
+            "Delete the rows you do not decide on, then run: assess score SUBMISSION --decisions THIS_FILE\n"
+            f"The engine found: {engine or 'no criterion chosen'}")
+    write_atomic(output, write_decisions_workbook(records, note))

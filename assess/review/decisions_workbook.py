@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,21 @@ _WIDTHS = {"submission": 14, "criterion": 12, "decision": 16, "justification": 6
 
 @dataclass
 class DecisionRows:
-    """The records of a Decisions sheet, each with the cell of its row and of each key."""
+    """The records of a Decisions sheet, each with the cell its row starts at; `cell` gives a key's."""
 
     records: list[dict[str, Any]]
     places: list[str]  # Decisions!A3: where each record starts
-    cells: list[dict[str, str]]  # per record: key -> Decisions!D3
     sha256: str
     problems: list[InputError]
+    quoted: str = SHEET
+    columns: dict[str, str] = field(default_factory=dict)  # key -> its column's letters
+    rows: list[int] = field(default_factory=list)  # each record's row
+
+    def cell(self, index: int, key: str | None) -> str:
+        """The cell of a record's key (its row's first cell when the key has no column)."""
+        if key in self.columns:
+            return f"{self.quoted}!{self.columns[key]}{self.rows[index]}"
+        return self.places[index]
 
 
 def read_decisions_workbook(path: str | Path) -> DecisionRows:
@@ -46,7 +54,7 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
     sheet = read_sheet(path, SHEET, max_bytes=MAX_BYTES, max_rows=MAX_ROWS,
                        what="a decisions workbook (at most 5,000 decisions)")
     quoted = sheet.quoted
-    out = DecisionRows([], [], [], sheet.sha256, [])
+    out = DecisionRows([], [], sheet.sha256, [], quoted)
 
     def problem(message: str, ref: str, key: str | None = None) -> None:
         out.problems.append(InputError(file, message, path=key, cell=f"{quoted}!{ref}"))
@@ -69,6 +77,7 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
             problem(f"column '{name}' appears twice", f"{letters(col)}1")
         else:
             header[col] = name
+            out.columns[name] = letters(col)
     missing = [key for key in REQUIRED if key not in header.values()]
     if missing:
         problem(f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
@@ -80,7 +89,6 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
             rows.setdefault(row, {})[col] = cell
     for row, cells in rows.items():
         record: dict[str, Any] = {}
-        where: dict[str, str] = {}
         for col, cell in cells.items():
             ref = f"{letters(col)}{row}"
             key = header.get(col)
@@ -88,7 +96,6 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
                 value = _value(key or "", cell)
             except ValueError as exc:
                 problem(str(exc), ref, key)
-                where[key or ""] = f"{quoted}!{ref}"
                 record.setdefault("\x00problem", True)
                 continue
             if value is None:
@@ -98,14 +105,13 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
                 record.setdefault("\x00problem", True)
                 continue
             record[key] = value
-            where[key] = f"{quoted}!{ref}"
         if not record:
             continue  # a blank row
         if record.pop("\x00problem", None):
             continue  # already reported; its other keys are not checked twice
         out.records.append(record)
         out.places.append(f"{quoted}!A{row}")
-        out.cells.append(where)
+        out.rows.append(row)
     return out
 
 

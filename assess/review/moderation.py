@@ -170,8 +170,7 @@ def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
 
         rows = read_decisions_workbook(path)
         return _check(file, rows.sha256, rows.records, catalogue, list(rows.problems),
-                      lambda i, key: {"path": key, "cell": rows.cells[i].get(key or "", rows.places[i])}
-                      if key else {"cell": rows.places[i]},
+                      lambda i, key: {"path": key, "cell": rows.cell(i, key)},
                       rows.places)
     from ..sources import parse_text, read_bounded
 
