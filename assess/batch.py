@@ -71,6 +71,9 @@ _KINDS = ((stat.S_ISDIR, "a folder: sub-folders are not read (run assess batch o
           (stat.S_ISFIFO, "a named pipe (FIFO), not a file: not opened"),
           (stat.S_ISCHR, "a device, not a file: not opened"), (stat.S_ISBLK, "a device, not a file: not opened"),
           (stat.S_ISSOCK, "a socket, not a file: not opened"))
+LOCK_PREFIX = "~$"  # Excel writes ~$name.xlsx beside name.xlsx while the workbook is open
+LOCK_REASON = ("an Excel lock file (the workbook is open in Excel); the workbook itself is read as last saved: "
+               "save and close it, then run the batch again to be sure of its latest changes")
 SUPPORTED_TEXT = ", ".join(SUPPORTED[:-1]) + " or " + SUPPORTED[-1]
 
 
@@ -136,6 +139,8 @@ def _not_read(path: Path, root: Path) -> str | None:
     if link and root not in path.resolve().parents:
         return "a symbolic link to something outside the folder; copy the file into the folder instead"
     suffix = path.suffix.lower()
+    if path.name.startswith(LOCK_PREFIX) and suffix in SUPPORTED + OTHER_SPREADSHEETS:
+        return LOCK_REASON
     if stat.S_ISDIR(info.st_mode) and not link and suffix not in SUPPORTED + OTHER_SPREADSHEETS:
         return _SUB_FOLDER
     for test, reason in _KINDS:

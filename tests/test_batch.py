@@ -397,3 +397,27 @@ def test_results_json_streamed_from_the_spool_is_one_canonical_document(tmp_path
     text = (out / "results.json").read_text(encoding="utf-8")
     assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".spool")], "the spool folder was left behind"
+
+
+def test_excel_lock_files_are_listed_as_lock_files(tmp_path: Path) -> None:
+    """Excel writes ~$name.xlsx (162 bytes, not a zip) while name.xlsx is open: listed as what it
+    is, not as a broken workbook, and never opened."""
+    folder = good_folder(tmp_path / "in")
+    (folder / "~$c-mid.xlsx").write_bytes(b"\x0bA. Reviewer" + b"\x00" * 150)
+    summary = run(folder, tmp_path / "out")
+    assert summary.assessed == 3
+    reasons = {r["file"]: r["message"] for r in read_csv(tmp_path / "out" / "errors.csv")}
+    assert reasons["~$c-mid.xlsx"].startswith("not read: an Excel lock file (the workbook is open in Excel)")
+    assert "not an Excel workbook" not in reasons["~$c-mid.xlsx"]
+
+
+def test_check_names_an_excel_lock_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from assess.cli import main
+
+    lock = tmp_path / "~$plan.xlsx"
+    lock.write_bytes(b"\x0bA. Reviewer" + b"\x00" * 150)
+    result = CliRunner().invoke(main, ["check", str(lock)])
+    assert result.exit_code == 3 and "an Excel lock file (the workbook is open in Excel)" in result.output
+    assert "read plan.xlsx itself" in result.output

@@ -143,6 +143,9 @@ class _Book:
             if raw.startswith(_OLE):
                 raise _Refused("an Excel 97-2003 (.xls) or password-protected workbook, not an .xlsx "
                                "file; remove the password and save it as an Excel Workbook (.xlsx)")
+            if Path(file).name.startswith("~$"):
+                raise _Refused("an Excel lock file (the workbook is open in Excel), not a workbook; read "
+                               f"{Path(file).name[2:]} itself")
             raise _Refused("not an Excel workbook: an .xlsx file is a zip archive and this is not one")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(raw))
