@@ -490,5 +490,6 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
 def iter_problems(summary: BatchSummary) -> Iterator[str]:
     """The batch's problems as one line each, as the other commands print them."""
     for e in summary.errors:
-        where = e["file"] + (f":{e['line']}" if e["line"] else "")
-        yield f"{where}: {e['field']}: {e['message']}" if e["field"] else f"{where}: {e['message']}"
+        place = e["line"]  # a line, or a workbook's Sheet!Cell: rendered as check renders it
+        yield str(InputError(e["file"], e["message"], path=e["field"], line=None if isinstance(place, str) else place,
+                             cell=place if isinstance(place, str) else None))

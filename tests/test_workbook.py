@@ -325,3 +325,19 @@ def test_section_rows_give_unit_kind_allowed_values_and_help() -> None:
 def test_cross_field_problems_name_their_cell(tmp_path: Path) -> None:
     problems = _problems(tmp_path, {"footprint.submitted_on": dt.datetime(2016, 10, 21)})
     assert problems and all("Evidence!" in p and "is after the submission date" in p for p in problems)
+
+
+def test_check_and_batch_name_a_cell_in_one_grammar(tmp_path: Path) -> None:
+    """`file: Sheet!C4 (field): problem` on the terminal from both commands; errors.csv keeps the
+    cell in its line column and the field in its field column."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = save(folder, edit(BASE, {"governance.board_established": "maybe"}))
+    title, ref = where("governance.board_established")
+    checked = CliRunner().invoke(main, ["check", str(bad)])
+    expected = f"{bad.name}: {title}!{ref} (governance.board_established): expected Yes or No (got 'maybe')"
+    assert checked.exit_code == 3 and f"{bad}: {title}!{ref} (governance.board_established)" in checked.output
+    batched = CliRunner().invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out")])
+    assert batched.exit_code == 3 and expected in batched.output, batched.output
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
+    assert f"{bad.name},{title}!{ref},governance.board_established,expected Yes or No" in errors
