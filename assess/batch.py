@@ -192,6 +192,9 @@ def unique_codes(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
                 rows.append(_error(entry["file"], f"not ranked: footprint code {code} is submitted more than "
                                                   f"once with the same latest date ({long_date(latest)}) in "
                                                   f"{others}; keep one file per footprint"))
+        not_ranked = group[:-1] if len(newest) == 1 else group
+        for row, entry in zip(rows[-len(not_ranked):], not_ranked):
+            row["code"] = entry["assessment"]["submission"]["code"]  # for the league's notes (league_notes)
     for row in rows:
         row["duplicate"] = True  # the dashboard warns beside its league table
     kept.sort(key=lambda e: (e["assessment"]["submission"]["code"], e["file"]))
@@ -466,6 +469,7 @@ def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
 
 def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
                        catalogue: Catalogue, review: Any = None, folders: Sequence[str] = ()) -> None:
+    from .league_notes import duplicate_notes
     from .review import batchwork
     from .tables import write_tables
 
@@ -481,9 +485,11 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     data["review"] = batchwork.dashboard_block(entries, review, errors)
     data["folders_not_read"] = list(folders)
     extra = batchwork.league_extras(data["league"], entries, review)
+    twin_column, twin_sheet = duplicate_notes(data["league"], errors)
     stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
-    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra,
-                 sheets=batchwork.league_sheets(data["league"], review), entries=entries, catalogue=catalogue)
+    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra + twin_column,
+                 sheets=batchwork.league_sheets(data["league"], review) + twin_sheet, entries=entries,
+                 catalogue=catalogue)
     write_file(out / "index.html", report.render_dashboard(data))
 
 

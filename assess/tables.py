@@ -106,6 +106,8 @@ def _cell(ws: Any, value: Any, fmt: str | None = None, link: str | None = None) 
             value = dt.date.fromisoformat(value)
         except ValueError:
             fmt = None
+    if isinstance(value, str):
+        value = visible(value)  # control and bidi characters from the input show as escapes
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # submitted text such as "=HYPERLINK(...)" stays text

@@ -421,3 +421,46 @@ def test_check_names_an_excel_lock_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(lock)])
     assert result.exit_code == 3 and "an Excel lock file (the workbook is open in Excel)" in result.output
     assert "read plan.xlsx itself" in result.output
+
+
+def test_the_league_says_which_files_it_does_not_rank(tmp_path: Path) -> None:
+    """league.csv and league.xlsx alone show a duplicate code: a column on the ranked row and a
+    "Not ranked" sheet with every such file (a code tied on one date has no ranked row at all)."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "first.yaml", submission("TWIN", submitted_on="2016-06-30"))
+    write(folder, "second.yaml", submission("twin", submitted_on="2016-10-21"))
+    write(folder, "tie-a.yaml", submission("TIE"))
+    write(folder, "tie-b.yaml", submission("TIE"))
+    run(folder, tmp_path / "out")
+    league = {r["code"]: r for r in read_csv(tmp_path / "out" / "league.csv")}
+    assert set(league) == {"twin"} and league["twin"]["also_submitted_in"] == "first.yaml"
+    book = load_workbook(tmp_path / "out" / "league.xlsx")
+    ws = book["League"]
+    heads = [c.value for c in ws[1]]
+    assert heads[-1] == "Also submitted in (not ranked)" and ws.cell(2, len(heads)).value == "first.yaml"
+    rows = [[c.value for c in r] for r in book["Not ranked"].iter_rows(min_row=2)]
+    assert sorted(r[0] for r in rows) == ["first.yaml", "tie-a.yaml", "tie-b.yaml"]
+    assert {r[1] for r in rows} == {"TWIN", "TIE"} and all(r[2].startswith("not ranked") for r in rows)
+
+
+def test_a_batch_without_duplicates_keeps_the_league_columns(tmp_path: Path) -> None:
+    run(good_folder(tmp_path / "in"), tmp_path / "out")
+    header = (tmp_path / "out" / "league.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "also_submitted_in" not in header and header.endswith(",file,report")
+
+
+def test_league_xlsx_shows_control_and_bidi_characters_and_never_a_formula(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a\u202egpj.\x1b[2J.yaml", submission("SPOOF", name="=HYPERLINK(\"http://x\")\u202eevil"))
+    run(folder, tmp_path / "out")
+    ws = load_workbook(tmp_path / "out" / "league.xlsx")["League"]
+    heads = [c.value for c in ws[1]]
+    name, file = ws.cell(2, heads.index("Name") + 1), ws.cell(2, heads.index("File") + 1)
+    assert name.data_type == "s" and name.value == "=HYPERLINK(\"http://x\")\\u202eevil"
+    assert file.value == "a\\u202egpj.\\x1b[2J.yaml"
