@@ -5,13 +5,15 @@ is committed). A case names its category, how its file is made and what a user m
 - "ok": `check` passes and `score` gives a result in every format, with the hostile text escaped;
 - "refused": every command exits 3 with a message naming the file (and `expect`, if given).
 
-To add a case, add a row to CASES (workbook cases: a `make` that writes a .xlsx and the suffix).
+To add a case, add a row to CASES; a hostile workbook is a row of tests/workbook_cases.py, which
+joins this table as a "workbooks" case.
 """
 from __future__ import annotations
 
 import copy
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -363,6 +365,16 @@ def _build_cases() -> list[Case]:
     add("link-to-good-file", "files", "ok", _link("link-good.yaml", None), batch=False)
     add("wrong-suffix", "files", "refused", text_file("notes.txt", "x: 1\n"), "unsupported file type", batch=False)
     add("missing-file", "files", "refused", lambda folder: folder / "missing.yaml", "cannot read", batch=False)
+
+    # hostile workbooks: tests/workbook_cases.py builds them (bench/hostile_workbooks.py times them)
+    from workbook_cases import CASES as WORKBOOK_CASES
+    from workbook_cases import build as build_workbook
+
+    for book in WORKBOOK_CASES:
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", book.name).strip("-").lower()
+        read = book.expect == "read"
+        add(f"workbook-{slug}", "workbooks", "ok" if read else "refused",
+            lambda folder, book=book: build_workbook(book, folder), "" if read else book.expect)
     return cases
 
 

@@ -191,7 +191,12 @@ CASES = [
 ]
 
 
+_BUILT: dict[str, bytes] = {}  # each case's bytes, built once per test session
+
+
 def build(case: Case, folder: Path) -> Path:
     path = folder / (case.name.replace(" ", "-").replace("/", "-").strip(".") + case.suffix)
-    path.write_bytes(case.build())
+    if case.name not in _BUILT:
+        _BUILT[case.name] = case.build()
+    path.write_bytes(_BUILT[case.name])
     return path

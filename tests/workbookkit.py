@@ -2,6 +2,7 @@
 person filling it in would make them (through openpyxl, as Excel would store them)."""
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "dorset-thriving.yaml"
 
 
+@functools.lru_cache(maxsize=8)  # bytes are immutable: every caller may share one build
 def fixture_workbook(path: Path = FIXTURE) -> bytes:
     return write_workbook(read_source(path).data)
 
