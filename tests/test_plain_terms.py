@@ -176,3 +176,65 @@ def test_the_batch_dashboard_shows_no_day_numbers_and_no_raw_codes(tmp_path):
     assert not found
     ordinals = {str(d.toordinal()) for p in FIXTURE_FILES for d in _dates(rendered(p.name)["data"])}
     assert not [n for n in ordinals if re.search(rf"(?<![\d#]){n}(?!\d)", prose)]
+
+
+# `assess diff` speaks as the gap reports do: each side's readiness named for its edition, the
+# path ahead of that verdict, and every changed value in words beside its field's label.
+DIFF_PAIRS = {
+    "dorset-2016-to-2017": ("previous/dorset-2016-plan.yaml", "dorset-thriving.yaml"),
+    "two-2017-returns": ("dorset-thriving.yaml", "lincs-no-leader.yaml"),
+    "2017-to-2019": ("lincs-no-leader.yaml", "frimley-ics-ready.yaml"),
+}
+
+
+@cache
+def diffed(pair: str) -> dict[str, Any]:
+    from assess.review.diff import diff_files, render_diff
+
+    old, new = DIFF_PAIRS[pair]
+    data = diff_files(FIXTURES / old, FIXTURES / new, catalogue(), force=True)
+    return {"data": data, **{fmt: render_diff(data, fmt) for fmt in FORMATS}}
+
+
+@pytest.mark.parametrize("pair", DIFF_PAIRS)
+@pytest.mark.parametrize("fmt", ("text", "markdown", "html"))
+def test_diff_shows_no_raw_codes_iso_dates_or_day_numbers(pair, fmt):
+    out = diffed(pair)
+    prose = _prose(out[fmt], fmt)
+    codes = sorted(code for code in ENUM_CODES | {"aspirant"}
+                   if re.search(rf"(?<![\w.-]){re.escape(code)}(?![\w.-])", prose))
+    assert not codes, f"raw codes in {fmt}: {codes}"
+    assert not re.findall(r"\b\d{4}-\d\d-\d\d\b", prose)
+    ordinals = {str(d.toordinal()) for d in _dates(json.loads(out["json"]))}
+    assert ordinals and not [n for n in ordinals if re.search(rf"(?<![\d#]){n}(?!\d)", out[fmt])]
+
+
+@pytest.mark.parametrize("fmt", ("text", "markdown", "html"))
+def test_diff_names_each_sides_readiness_verdict_for_its_edition(fmt):
+    text = _prose(diffed("dorset-2016-to-2017")[fmt], fmt)
+    assert "Not assessed in this period" in text and not re.search(r"(?<!ACS and )ICS readiness", text)
+    assert "ACS candidacy (Next Steps, March 2017)" in text
+    assert "A candidate to become an accountable care system" in text
+    assert "already ready" not in text and "already at the top rating" in text
+    assert "to the top rating" in text  # the 2016 side's path leads to the top rating, not to a verdict
+    later = _prose(diffed("2017-to-2019")[fmt], fmt)
+    assert "ICS readiness (maturity matrix, 2019-21)" in later and "A possible later candidate" in later
+
+
+@pytest.mark.parametrize("fmt", ("text", "markdown", "html"))
+def test_diff_fields_in_words_beside_their_paths(fmt):
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"</?code>", "", diffed("dorset-2016-to-2017")[fmt]))).replace("`", "")
+    assert re.search(r"Leader ratified on \(leadership\.leader_ratified_on\)\W+not given\W+15 May 2017", text)
+    assert re.search(r"Leader ratified \(leadership\.leader_ratified\)\W+No\W+Yes", text)
+    assert re.search(r"Submitted on \(footprint\.submitted_on\)\W+21 October 2016\W+30 June 2017", text)
+    lincs = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"</?code>", "", diffed("two-2017-returns")[fmt]))).replace("`", "")
+    assert re.search(r"Leader sector \(leadership\.leader_sector\)\W+NHS\W+not given", lincs)  # a criterion's value
+
+
+def test_diff_json_keeps_the_codes():
+    data = json.loads(diffed("dorset-2016-to-2017")["json"])
+    assert (data["old"]["ics_readiness"], data["new"]["ics_readiness"]) == ("not_applicable", "ready")
+    fields = {f["path"]: f for f in data["fields"]}
+    assert fields["footprint.submitted_on"]["old"] == "2016-10-21"
+    assert fields["leadership.leader_ratified"]["old"] is False
+    assert fields["footprint.submitted_on"]["old_text"] == "21 October 2016"

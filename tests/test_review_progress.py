@@ -41,7 +41,8 @@ def test_verdict_before_and_after(change):
 def test_criteria_newly_met_with_the_values_that_changed(change):
     met = {c["id"]: c for c in change["criteria"]["newly_met"]}
     assert set(met) == {"ENG-05"}
-    assert met["ENG-05"]["values"] == [{"path": "engagement_events", "old": "6 items", "new": "7 items"}]
+    assert [{k: v[k] for k in ("path", "old", "new", "label")} for v in met["ENG-05"]["values"]] == [
+        {"path": "engagement_events", "old": "6 items", "new": "7 items", "label": "Engagement events"}]
     assert change["criteria"]["newly_unmet"] == []
 
 

@@ -9,9 +9,11 @@ never counted as change.
 """
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import labels
 from ..errors import AssessError
 from .moderation import read_values
 
@@ -37,7 +39,65 @@ def _side(a: dict[str, Any], file: str | None) -> dict[str, Any]:
             "catalogue_version": a["catalogue_version"], "score": a["score"], "rating": a["rating"],
             "stage": a["stage"], "ics_readiness": a["ics_readiness"],
             "unmet_blocking": list(a["unmet_blocking"]), "input_sha256": a.get("input_sha256"),
-            "moderated": "moderation" in a}
+            "moderated": "moderation" in a, **_readiness_words(a)}
+
+
+def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
+    """Each side's readiness verdict as its gap report names it: for its edition's period (an ACS
+    candidacy in 2017, ICS readiness in 2019, none in 2016), by its label, and the path ahead of it."""
+    from ..report import READINESS
+
+    value, meaning = a["ics_readiness"], a.get("readiness")
+    assessed = value != "not_applicable"
+    verdict = (meaning or {}).get("verdict") or ("ICS readiness" if assessed else None)
+    label = (meaning or {}).get("label") or READINESS.get(value, labels.enum_label(value))
+    if not assessed:
+        heading, done = "the top rating (this edition gives no readiness verdict)", "already at the top rating"
+    else:
+        heading = verdict
+        done = (f"none needed ({label})" if value == "ready" else
+                "no single criterion left to close would change the verdict")
+    return {"readiness_verdict": verdict, "readiness_label": label, "path_heading": heading, "path_done": done,
+            "path_steps": [f"{step['id']} {step['title']}" for step in a["path_to_ics"]]}
+
+
+@cache
+def _specs() -> dict[str, Any]:
+    from ..fields import fields_of
+
+    return fields_of()
+
+
+def _records(value: Any) -> int | None:
+    if isinstance(value, dict) and "items" in value and "records" in value:
+        return int(value["items"])
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return len(value)
+    return None
+
+
+def value_words(path: str, value: Any) -> str:
+    """A field's value as a reviewer reads it: dates as dates, enum values by their labels, Yes/No,
+    lists of records by their number."""
+    count = _records(value)
+    if count is not None:
+        return f"{count} {'item' if count == 1 else 'items'}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    spec = _specs().get(path)
+    kind = "" if spec is None else (spec.item_kind if spec.kind == "list" else spec.kind) or ""
+    return labels.plain(value, "date" if kind == "date" else "", enum=kind == "enum")
+
+
+def _change(path: str, before: Any, after: Any, title: str | None = None) -> dict[str, Any]:
+    """One changed value: the path and raw values (for JSON) and the same in words (for reports)."""
+    spec = _specs().get(path)
+    same_count = _records(before) is not None and _records(before) == _records(after)
+    return {"path": path, "old": _short(before),
+            "new": f"{_records(after)} items (changed)" if same_count else _short(after),
+            "label": title or labels.field_label(path, spec.title if spec else None),
+            "old_text": value_words(path, before),
+            "new_text": value_words(path, after) + (" (changed)" if same_count else "")}
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
@@ -66,15 +126,7 @@ def field_changes(old: "Submission", new: "Submission") -> list[dict[str, Any]]:
     b: dict[str, Any] = {}
     _flatten(old.model_dump(mode="json", exclude={"evidence"}), "", a)
     _flatten(new.model_dump(mode="json", exclude={"evidence"}), "", b)
-    out = []
-    for path in sorted(set(a) | set(b)):
-        before, after = a.get(path), b.get(path)
-        if before != after:
-            if isinstance(before, dict) and isinstance(after, dict) and before.get("items") == after.get("items"):
-                out.append({"path": path, "old": _short(before), "new": f"{after['items']} items (changed)"})
-            else:
-                out.append({"path": path, "old": _short(before), "new": _short(after)})
-    return out
+    return [_change(path, a.get(path), b.get(path)) for path in sorted(set(a) | set(b)) if a.get(path) != b.get(path)]
 
 
 def evidence_changes(old: "Submission", new: "Submission") -> dict[str, list[dict[str, Any]]]:
@@ -129,11 +181,11 @@ def _values(rid: str, before: dict[str, Any], after: dict[str, Any], catalogue: 
     if subs is not None and catalogue is not None and rid in catalogue.rules:
         rule = catalogue.rules[rid]
         a, b = read_values(rule, subs[0], catalogue), read_values(rule, subs[1], catalogue)
-        return [{"path": p, "old": _short(a.get(p)), "new": _short(b.get(p))}
-                for p in sorted(set(a) | set(b)) if a.get(p) != b.get(p)]
+        return [_change(p, a.get(p), b.get(p)) for p in sorted(set(a) | set(b)) if a.get(p) != b.get(p)]
     old_fail = {f["path"]: f.get("submitted") for f in before.get("explanation", [])}
     new_fail = {f["path"]: f.get("submitted") for f in after.get("explanation", [])}
-    return [{"path": p, "old": old_fail.get(p), "new": new_fail.get(p)}
+    titles = {f["path"]: f.get("title") for f in [*before.get("explanation", []), *after.get("explanation", [])]}
+    return [_change(p, old_fail.get(p), new_fail.get(p), titles.get(p))
             for p in sorted(set(old_fail) | set(new_fail)) if old_fail.get(p) != new_fail.get(p)]
 
 
