@@ -142,6 +142,10 @@ def test_batch_previous_adds_change_to_league_dashboard_reports_and_results(tmp_
     assert "1 improved, 0 declined" in index and "with no previous submission (LINCS)" in index
     report = (out / "reports" / "DORSET.md").read_text()
     assert "## Since the last submission" in report and "Newly met: ENG-05." in report
+    # each side's readiness named for its edition, as the gap report names it, never by its code
+    assert "| Readiness | Not assessed in this period | ACS candidacy (Next Steps, March 2017): " in report
+    since = report.split("## Since the last submission")[1].split("\n## ")[0]
+    assert "not_applicable" not in since and "ICS readiness" not in since
     results = {a["submission"]["code"]: a for a in json.loads((out / "results.json").read_text())}
     assert results["DORSET"]["since_previous"]["previous_score"] < results["DORSET"]["score"]
     assert "since_previous" not in results["LINCS"]
