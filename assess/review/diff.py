@@ -45,12 +45,12 @@ def _side(a: dict[str, Any], file: str | None) -> dict[str, Any]:
 def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
     """Each side's readiness verdict as its gap report names it: for its edition's period (an ACS
     candidacy in 2017, ICS readiness in 2019, none in 2016), by its label, and the path ahead of it."""
-    from ..report import READINESS
+    from ..report import readiness_label
 
-    value, meaning = a["ics_readiness"], a.get("readiness")
+    value = a["ics_readiness"]
     assessed = value != "not_applicable"
-    verdict = (meaning or {}).get("verdict") or ("ICS readiness" if assessed else None)
-    label = (meaning or {}).get("label") or READINESS.get(value, labels.enum_label(value))
+    verdict = (a.get("readiness") or {}).get("verdict") or ("ICS readiness" if assessed else None)
+    label = readiness_label(a)
     if not assessed:
         heading, done = "the top rating (this edition gives no readiness verdict)", "already at the top rating"
     else:
