@@ -37,7 +37,7 @@ def _side(a: dict[str, Any], file: str | None) -> dict[str, Any]:
             "catalogue_version": a["catalogue_version"], "score": a["score"], "rating": a["rating"],
             "stage": a["stage"], "ics_readiness": a["ics_readiness"],
             "unmet_blocking": list(a["unmet_blocking"]), "input_sha256": a.get("input_sha256"),
-            "moderated": "moderation" in a}
+            "moderated": "moderation" in a, "illustrative": bool(s.get("illustrative"))}
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
