@@ -326,6 +326,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     dashboard to --out.
 
     \b
+    assess batch submissions/ --out results/ --jobs 2
+    assess batch submissions/ --out results/ --decisions decisions.yaml --previous old/results.json
+
+    \b
     Reads every *.yaml, *.yml, *.json and *.xlsx file in DIRECTORY (not sub-folders), sorted by name, and
     writes into --out:
       results.json            every assessment, sorted by code then file
