@@ -117,10 +117,16 @@ def main() -> None:
     Typical use:
       assess init my-stp.yaml          a commented template to fill in
       assess check my-stp.yaml         validate it (file, field and line for every problem)
-      assess score my-stp.yaml         rating, domain scores, gaps and the path to ICS
+      assess score my-stp.yaml         rating, domain scores, gaps and the path to readiness
       assess batch submissions/ --out results/   a folder at once, with reports
       assess diff old.yaml new.yaml    what changed between two submissions of one footprint
+      assess fingerprint my-stp.yaml   decision records for a reviewer to fill in
+      assess convert my-stp.yaml my-stp.xlsx   YAML, JSON and .xlsx either way
       assess rules --format markdown   the catalogue with sources and advice
+      assess nof DATA.csv              NHS Oversight Framework 2025/26 segments of NHS trusts
+
+    A submission is a .yaml, .yml or .json file or an .xlsx workbook. `assess COMMAND --help`
+    explains each command with an example.
     """
 
 
@@ -128,7 +134,15 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_report_errors
 def check(files: tuple[Path, ...]) -> None:
-    """Validate submission FILES against the schema without scoring them."""
+    """Validate submission FILES against the schema without scoring them.
+
+    \b
+    assess check my-stp.yaml             prints: ok  my-stp.yaml  (CODE, name)
+    assess check submissions/*.yaml      every file, every problem
+
+    Each FILE is a .yaml, .yml or .json file or an .xlsx workbook. Every problem is printed as
+    `Error: FILE:LINE: field.path: message` (a workbook gives `Sheet!Cell (field.path)`). Exit
+    status 0 when every file is valid, 3 when any is not (the others are still checked)."""
     failed: list[InputError] = []
     for path in files:
         try:
@@ -153,7 +167,18 @@ def check(files: tuple[Path, ...]) -> None:
 @_report_errors
 def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, decisions_file: Path | None,
           output: Path | None) -> None:
-    """Assess one submission FILE (YAML, JSON or an .xlsx workbook)."""
+    """Assess one submission FILE (YAML, JSON or an .xlsx workbook).
+
+    \b
+    assess score my-stp.yaml                       terminal summary
+    assess score my-stp.xlsx --format html -o gap-report.html
+    assess score my-stp.yaml --edition 2019-ics    against another edition than its date's
+    assess score my-stp.yaml --decisions decisions.yaml   moderated by a reviewer
+
+    Gives each criterion met or not and why, domain scores and stages, the rating, the
+    readiness verdict of the period and the shortest path to it. Exit status 0 when scored,
+    3 when FILE is invalid (every problem named), 5 when the engine fails (no score is given);
+    `assess --help` lists them all."""
     from . import assess
     from .review import commands
 
@@ -169,14 +194,24 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, dec
 
 @main.command()
 @click.option("--domain", "-d", help="Only this domain's rules (e.g. prevention).")
-@edition_option
+@click.option("--edition", "-e", metavar="EDITION",
+              help="Only the rules this edition applies (2016-plan, 2017-partnership, 2019-ics); "
+                   "default: every rule.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="markdown is the catalogue document with the traceability table.")
 @rules_option
 @output_option
 @_report_errors
 def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | None, output: Path | None) -> None:
-    """List the rule catalogue: ids, titles, severities, sources and advice."""
+    """List the rule catalogue: ids, titles, severities, sources and advice.
+
+    \b
+    assess rules --domain finance
+    assess rules --format markdown -o docs/catalogue.md   the catalogue document
+    assess rules --rules my-rules/                        check and list a team's own catalogue
+
+    Exit status 0, 2 for an unknown domain or edition, 4 when the catalogue is invalid (the
+    file and rule named)."""
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
     domains = [d.id for d in catalogue.meta.domains]
@@ -192,7 +227,10 @@ def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | N
 @_report_errors
 def method(rules_dir: Path | None, output: Path | None) -> None:
     """The method and assumptions page (Markdown): what each edition assesses, how scores become
-    ratings, caps and readiness, and which parts are sourced and which are assumptions."""
+    ratings, caps and readiness, and which parts are sourced and which are assumptions.
+
+    \b
+    assess method -o docs/method.md"""
     from .method import render_method
 
     _emit(render_method(_catalogue(rules_dir)), output)
@@ -201,7 +239,13 @@ def method(rules_dir: Path | None, output: Path | None) -> None:
 @main.command()
 @output_option
 def schema(output: Path | None) -> None:
-    """Print the submission JSON Schema (for editors: see the README)."""
+    """Print the submission JSON Schema: every field described, with examples.
+
+    \b
+    assess schema -o submission.schema.json
+
+    Point an editor at it for completion and checking while you type (VS Code's yaml.schemas
+    setting or a `# yaml-language-server: $schema=...` first line; see the README)."""
     from .schema import submission_schema
 
     _emit(json.dumps(submission_schema(), indent=2, sort_keys=True) + "\n", output)
@@ -215,6 +259,12 @@ def init(path: Path | None, force: bool) -> None:
 
     The format follows PATH's extension: a commented YAML file (.yaml, the default) or a workbook
     (.xlsx) with a sheet per section and per list, drop-downs, bounds and help on every value cell.
+
+    \b
+    assess init my-stp.yaml      then fill it in and run: assess check my-stp.yaml
+    assess init my-stp.xlsx      the same as a workbook, to fill in Excel or LibreOffice
+
+    The placeholders (code and name) must be replaced before `assess check` passes.
     """
     text: str | bytes = template.render_template()
     if path is not None and path.suffix.lower() == ".xlsx":
@@ -274,6 +324,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
           decisions_file: Path | None, previous: Path | None) -> None:
     """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
     dashboard to --out.
+
+    \b
+    assess batch submissions/ --out results/ --jobs 2
+    assess batch submissions/ --out results/ --decisions decisions.yaml --previous old/results.json
 
     \b
     Reads every *.yaml, *.yml, *.json and *.xlsx file in DIRECTORY (not sub-folders), sorted by name, and
@@ -361,7 +415,15 @@ def nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, fmt: 
     place of its two parts. Segment: the average against the quarter's three cut-points (at or
     below the first: 1, ... above the third: 4); a trust in financial deficit goes no higher than
     3; the Recovery Support Programme gives final segment 5. Rank: within trust type, by segment
-    then the published average. Rows that cannot be used are warnings naming their line."""
+    then the published average. Rows that cannot be used are warnings naming their line.
+
+    \b
+    assess nof trust-data.csv --quarter "Q3 2025/26"
+    assess nof trust-data.csv --format json | jq '.trusts[0].path_to_better_segment'
+    assess nof trust-data.csv --out nof-reports/   reports, league workbooks, dashboards
+
+    Exit status 0, 3 when DATA.csv cannot be used (a missing column, conflicting duplicates, a
+    quarter with no cut-points), 6 when --out cannot be written."""
     from .nof.command import run_nof
 
     run_nof(data_file, quarter, cutpoints_file, fmt, out_dir,

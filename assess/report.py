@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
 
 FORMATS = ("text", "json", "markdown", "html")
-READINESS = {"ready": "Ready to become an ICS", "aspirant": "Aspirant", "not_yet": "Not yet ready",
+# Period-neutral words: one batch may mix 2017 ACS candidacy with 2019-21 ICS readiness; a report on
+# one submission names its own edition's verdict (ReadinessMeaning).
+READINESS = {"ready": "Ready", "aspirant": "Aspirant", "not_yet": "Not yet ready",
              "not_applicable": "Not assessed in this period"}
 SEVERITIES = ("blocking", "major", "minor")
 

@@ -207,13 +207,15 @@ def _criteria_sheet(book: Any, entries: Sequence[dict[str, Any]]) -> None:
     for entry in entries:
         for c in entry["assessment"]["criteria"]:
             criteria.setdefault(c["id"], c)
-    head = [("Criterion", 11), ("Title", 50), ("Domain", 16), ("Severity", 10)]
+    head = [("Criterion", 11), ("Title", 50), ("Domain", 30), ("Severity", 10)]
     head += [(e["assessment"]["submission"]["code"], 12) for e in entries]
     ws = _sheet(book, "Criteria", head, freeze="C2")
     statuses = [{c["id"]: c["status"] for c in e["assessment"]["criteria"]} for e in entries]
+    domain_names = {d["domain"]: d["name"] for e in entries for d in e["assessment"]["domains"]}
     for cid in sorted(criteria):
         c = criteria[cid]
-        ws.append([_cell(ws, cid), _cell(ws, c["title"]), _cell(ws, c["domain"]), _cell(ws, c["severity"])]
+        domain = domain_names.get(c["domain"], c["domain"])
+        ws.append([_cell(ws, cid), _cell(ws, c["title"]), _cell(ws, domain), _cell(ws, c["severity"])]
                   + [_cell(ws, _STATUS.get(s.get(cid, ""), "")) for s in statuses])
     _close(ws, len(head), len(criteria))
 

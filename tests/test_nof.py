@@ -476,5 +476,5 @@ def test_an_output_folder_that_cannot_be_written_is_named(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = run("nof", DATA, "--quarter", "Q1 2025/26", "--out", blocker / "out")
-    assert result.exit_code == ExitCode.USAGE
+    assert result.exit_code == ExitCode.OUTPUT
     assert "cannot write the reports" in result.stderr and str(blocker) in result.stderr

@@ -15,9 +15,9 @@ MAX_WARNINGS_SHOWN = 20
 
 
 class OutputFolderError(AssessError):
-    """--out names a folder that cannot be written: a usage error (exit 2), not a bug."""
+    """--out names a folder that cannot be written: an output error (exit 6, as for `assess batch`)."""
 
-    exit_code = 2
+    exit_code = 6
 
 
 def run_nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, fmt: str, out_dir: Path | None,

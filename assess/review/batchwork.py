@@ -239,7 +239,9 @@ def league_sheets(rows: list[dict[str, Any]], inputs: ReviewInputs) -> list[tupl
         sheets.append(("Change", frame.rename(columns=dict(CHANGE_SHEET))))
     if inputs.decisions is not None:
         decisions = [d for r in rows for d in r.get("decisions", [])]
-        frame = pd.DataFrame([{k: d.get(k) for k, _ in DECISION_SHEET} for d in decisions],
+        words = {"not_met": "not met", "not_applicable": "not applicable"}  # statuses as a reviewer reads them
+        frame = pd.DataFrame([{k: words.get(d.get(k), d.get(k)) if k in ("engine_status", "decision") else d.get(k)
+                               for k, _ in DECISION_SHEET} for d in decisions],
                              columns=[k for k, _ in DECISION_SHEET])
         sheets.append(("Moderation", frame.rename(columns=dict(DECISION_SHEET))))
     return sheets

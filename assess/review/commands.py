@@ -40,7 +40,8 @@ def report_moderation(assessment: "Assessment", decisions: DecisionSet | None) -
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
-              show_default=True)
+              show_default=True, help="text for the terminal; markdown and html are the reviewer's "
+              "progress report; json keeps the codes.")
 @click.option("--force", is_flag=True, help="Compare even when OLD and NEW are different footprints.")
 @click.option("--decisions", "decisions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Moderate both submissions with a reviewer's decisions file first.")
@@ -52,11 +53,16 @@ def diff(old: Path, new: Path, fmt: str, force: bool, decisions_file: Path | Non
     """Compare two submissions OLD and NEW of one footprint.
 
     \b
-    Shows the rating, score, stage and ICS readiness before and after, each domain's change, the
+    assess diff dorset-2016.yaml dorset-2017.yaml
+    assess diff old.xlsx new.yaml --format html -o progress.html
+
+    Shows the rating, score, stage and readiness before and after, each domain's change, the
     criteria newly met and newly not met with the values that changed, evidence added, delivered
-    or dropped, every changed field, and the path to ICS before and after. Each file is assessed
-    against the edition of its own date; across editions, criteria that are not in both are
-    listed, never counted as change. Two different footprints are refused unless --force."""
+    or dropped, every changed field, and the path to readiness before and after. Each file is
+    assessed against the edition of its own date; across editions, criteria that are not in both
+    are listed, never counted as change. Two different footprints are refused unless --force.
+    Identical files print "No change". Exit status 0, 3 when a file is invalid or the footprints
+    differ."""
     from .diff import diff_files, render_diff
 
     catalogue = _catalogue(rules_dir)
@@ -77,10 +83,14 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
     """Print decision records, with fingerprints, for FILE's CRITERIA (default: those not met).
 
     \b
+    assess fingerprint my-stp.yaml GOV-03 > decisions.yaml
+    assess score my-stp.yaml --decisions decisions.yaml
+
     Paste the records into a decisions file and fill in the decision, the justification, the
     reviewer and the date. The fingerprint pins each decision to the submitted values its
     criterion reads: when they change, the decision is shown as stale and not applied until a
-    reviewer records the new fingerprint.
+    reviewer records the new fingerprint. Exit status 0, 3 when FILE is invalid or a
+    criterion is not in its edition.
 
     \b
     With -o NAME.xlsx the records are written as a workbook instead: a Decisions sheet with one

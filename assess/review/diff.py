@@ -39,7 +39,8 @@ def _side(a: dict[str, Any], file: str | None) -> dict[str, Any]:
             "catalogue_version": a["catalogue_version"], "score": a["score"], "rating": a["rating"],
             "stage": a["stage"], "ics_readiness": a["ics_readiness"],
             "unmet_blocking": list(a["unmet_blocking"]), "input_sha256": a.get("input_sha256"),
-            "moderated": "moderation" in a, **_readiness_words(a)}
+            "moderated": "moderation" in a, "illustrative": bool(s.get("illustrative")),
+            **_readiness_words(a)}
 
 
 def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
