@@ -43,6 +43,12 @@ def readiness_label(assessment: dict[str, Any]) -> str:
     return str(meaning.get("label") or READINESS.get(str(value), value))
 
 
+def readiness_word(assessment: dict[str, Any], value: str) -> str:
+    """A readiness level (a path step's projection, say) in the assessment's edition's words."""
+    labels = (assessment.get("readiness") or {}).get("labels") or {}
+    return str(labels.get(value) or READINESS.get(value, value))
+
+
 @cache
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
@@ -106,6 +112,7 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["thousands"] = lambda v: "–" if v is None else f"{v:,}"
     env.filters["readiness"] = lambda v: READINESS.get(v, v)
     env.filters["verdict"] = readiness_label
+    env.globals["readiness_word"] = readiness_word
     env.filters["longdate"] = long_date
     env.filters["code"] = md_code
     env.filters["required"] = required

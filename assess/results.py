@@ -128,7 +128,7 @@ class ReadinessMeaning:
 
     def to_dict(self, value: str) -> dict[str, Any]:
         return {"verdict": self.verdict, "label": self.labels.get(value, value), "note": self.note,
-                "source": self.source, "assumption": self.assumption}
+                "source": self.source, "assumption": self.assumption, "labels": dict(self.labels)}
 
 
 @dataclass

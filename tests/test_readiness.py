@@ -155,3 +155,13 @@ def test_dashboard_counts_readiness_in_each_editions_words():
     assert rows[("not_applicable", "Not assessed in this period")] == 1
     labels = {r["code"]: r["readiness_label"] for r in league(entries, [], [], [])}
     assert labels["DORSET"].startswith("A candidate") and labels["FRIMLEY"] == "Ready to become an ICS"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_path_steps_project_readiness_in_the_editions_words(fmt):
+    # LINCS (2017) becomes an ACS candidate once its leader is named: the path must say so, never
+    # "Ready to become an ICS", a status that did not exist in 2017.
+    out = CliRunner().invoke(main, ["score", str(FIXTURES / "lincs-no-leader.yaml"), "--format", fmt]).output
+    path = out[out.index("Path to"):]
+    assert "A candidate to become an accountable care system" in path
+    assert "Ready to become an ICS" not in path and "ICS readiness" not in path
