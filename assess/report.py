@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import labels
 from .results import Assessment
-from .textsafe import visible
+from .textsafe import find_active, find_active_keep_lines, visible
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -46,16 +46,14 @@ def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
     return _environment(directory, autoescape=jinja2.select_autoescape(
         enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=False),
-        finalize=lambda value: value if isinstance(value, Markup) or not isinstance(value, str)
-        else visible(value, keep_lines=True))
+        finalize=_html_finalize)
 
 
 @cache
 def text_environment(directory: str | None = None) -> jinja2.Environment:
     """The terminal environment: every `{{ value }}` shows control, C1 and bidi characters (line
     breaks included) as escapes, so submitted text can neither drive the terminal nor forge a line."""
-    return _environment(directory, autoescape=False,
-                        finalize=lambda value: value if not isinstance(value, str) else visible(value))
+    return _environment(directory, autoescape=False, finalize=_text_finalize)
 
 
 @cache
@@ -63,6 +61,23 @@ def markdown_environment(directory: str | None = None) -> jinja2.Environment:
     """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
     return _environment(directory, autoescape=False,
                         finalize=lambda value: str(value) if isinstance(value, Markup) else md_escape(value))
+
+
+# The finalize hooks run on every `{{ value }}` a report prints (hundreds per report): most values
+# are numbers, Markup or clean text, so each returns at once unless a control or bidi character
+# is found, and only then pays for `visible`.
+def _html_finalize(value: Any) -> Any:
+    if type(value) is str:
+        return value if find_active_keep_lines(value) is None else visible(value, keep_lines=True)
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return visible(value, keep_lines=True)
+
+
+def _text_finalize(value: Any) -> Any:
+    if type(value) is str:
+        return value if find_active(value) is None else visible(value)
+    return visible(value) if isinstance(value, str) else value
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -114,6 +129,9 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.globals["asset"] = asset
     env.globals["csp_hash"] = csp_hash
     env.globals["severities"] = SEVERITIES
+    from .report_fragments import GLOBALS as fragments
+
+    env.globals.update(fragments)
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
