@@ -59,8 +59,7 @@ def text_environment(directory: str | None = None) -> jinja2.Environment:
 @cache
 def markdown_environment(directory: str | None = None) -> jinja2.Environment:
     """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
-    return _environment(directory, autoescape=False,
-                        finalize=lambda value: str(value) if isinstance(value, Markup) else md_escape(value))
+    return _environment(directory, autoescape=False, finalize=_markdown_finalize)
 
 
 # The finalize hooks run on every `{{ value }}` a report prints (hundreds per report): most values
@@ -72,6 +71,15 @@ def _html_finalize(value: Any) -> Any:
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return visible(value, keep_lines=True)
+
+
+def _markdown_finalize(value: Any) -> str:
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    return _md_escape_memo(text) if len(text) <= _MEMO_MAX_LENGTH else _md_escape(text)
 
 
 def _text_finalize(value: Any) -> Any:
@@ -124,6 +132,7 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["required"] = required
     env.filters["submitted"] = submitted
     env.filters["plural"] = plural
+    env.filters["where"] = where
     env.globals["clause_groups"] = clause_groups
     env.globals["cap_lines"] = cap_lines
     env.globals["asset"] = asset
@@ -197,6 +206,13 @@ def submitted(failure: dict[str, Any]) -> str:
     if failure.get("submitted_text"):
         return str(failure["submitted_text"])
     return show(failure.get("submitted"))
+
+
+def where(items: Iterable[dict[str, Any]], key: str, value: Any) -> list[dict[str, Any]]:
+    """The records whose `key` equals `value`: `selectattr(key, "equalto", value) | list` on plain
+    dicts, without jinja's test call per item (a fifth of a gap report's time). A missing key
+    fails, as it does under StrictUndefined."""
+    return [item for item in items if item[key] == value]
 
 
 def plural(count: int, one: str, many: str) -> str:
