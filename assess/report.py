@@ -44,7 +44,7 @@ def readiness_label(assessment: dict[str, Any]) -> str:
 @cache
 def environment(directory: str | None = None) -> jinja2.Environment:
     """The template environment; autoescaping is on for HTML so submitted text stays text."""
-    return _environment(directory, autoescape=jinja2.select_autoescape(
+    return _environment(directory, "html", autoescape=jinja2.select_autoescape(
         enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=False),
         finalize=_html_finalize)
 
@@ -53,13 +53,13 @@ def environment(directory: str | None = None) -> jinja2.Environment:
 def text_environment(directory: str | None = None) -> jinja2.Environment:
     """The terminal environment: every `{{ value }}` shows control, C1 and bidi characters (line
     breaks included) as escapes, so submitted text can neither drive the terminal nor forge a line."""
-    return _environment(directory, autoescape=False, finalize=_text_finalize)
+    return _environment(directory, "text", autoescape=False, finalize=_text_finalize)
 
 
 @cache
 def markdown_environment(directory: str | None = None) -> jinja2.Environment:
     """The Markdown environment: every `{{ value }}` is Markdown-escaped unless marked `| safe`."""
-    return _environment(directory, autoescape=False, finalize=_markdown_finalize)
+    return _environment(directory, "markdown", autoescape=False, finalize=_markdown_finalize)
 
 
 # The finalize hooks run on every `{{ value }}` a report prints (hundreds per report): most values
@@ -106,11 +106,13 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def _environment(directory: str | None, **options: Any) -> jinja2.Environment:
+def _environment(directory: str | None, kind: str, **options: Any) -> jinja2.Environment:
     from .resources import bundled_dir
+    from .template_cache import bytecode_cache
 
     env = _Environment(
         loader=jinja2.FileSystemLoader(directory or str(bundled_dir("reports"))),
+        bytecode_cache=None if directory else bytecode_cache(kind),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
