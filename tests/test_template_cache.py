@@ -8,17 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 from casekit import FIXTURES
+from test_catalogue_cache import cache  # noqa: F401  (the same private cache folder)
 
 import assess
 from assess import report, template_cache
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("ASSESS_CACHE_DIR", str(folder))
-    monkeypatch.delenv("ASSESS_NO_CACHE", raising=False)
-    return folder
 
 
 def _fresh_render(fmt: str) -> str:
