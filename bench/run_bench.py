@@ -135,6 +135,8 @@ def _write_share(starts: list[int], n: int, folder: str) -> None:
 
     for start in starts:  # names sort in index order: submission-<block start>-<index in block>
         block = [generate_one(_seed(i)) for i in range(start, min(n, start + BATCH))]
+        for i, data in enumerate(block, start):  # one code per footprint, as in a real national batch:
+            data["footprint"]["code"] = f"E54{i:06d}"  # random codes collide (~50 pairs in 10k)
         for i, path in enumerate(write_yaml(block, folder, prefix=f"submission-{start:06d}"), start):
             _vary(i, path, block[i - start])
 
