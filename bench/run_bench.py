@@ -127,7 +127,7 @@ def _run_workers(mode: str, n: int, jobs: int, folder: str | None) -> dict[str, 
             "rss_last": max(r["rss_last"] for r in results), "stats": [s for r in results for s in r["stats"]]}
 
 
-INVALID_EVERY, JSON_EVERY, FLOW_EVERY = 50, 10, 10  # the input mix: see _vary
+INVALID_EVERY, JSON_EVERY, FLOW_EVERY, WORKBOOK_EVERY = 50, 10, 10, 50  # the input mix: see _vary
 
 
 def _write_share(starts: list[int], n: int, folder: str) -> None:
@@ -136,14 +136,16 @@ def _write_share(starts: list[int], n: int, folder: str) -> None:
     for start in starts:  # names sort in index order: submission-<block start>-<index in block>
         block = [generate_one(_seed(i)) for i in range(start, min(n, start + BATCH))]
         for i, data in enumerate(block, start):  # one code per footprint, as in a real national batch:
-            data["footprint"]["code"] = f"E54{i:06d}"  # random codes collide (~50 pairs in 10k)
+            data["footprint"]["code"] = f"E54{i + 1:06d}"  # random codes collide (~50 pairs in 10k);
+            # from 1: E54000000 is the template's placeholder, which the reader refuses
         for i, path in enumerate(write_yaml(block, folder, prefix=f"submission-{start:06d}"), start):
             _vary(i, path, block[i - start])
 
 
 def _vary(i: int, path: Path, data: dict[str, Any]) -> None:
     """Inputs as varied as real folders: of every 50 files, 1 invalid (a wrong type, an unknown field
-    or broken YAML, in turn), 5 JSON and 5 YAML in flow style; the rest block-style YAML."""
+    or broken YAML, in turn), 1 Excel workbook (as `assess init`/`convert` write it, filled in), 5 JSON
+    and 5 YAML in flow style; the rest block-style YAML."""
     import yaml
 
     if i % INVALID_EVERY == INVALID_EVERY - 1:
@@ -156,6 +158,13 @@ def _vary(i: int, path: Path, data: dict[str, Any]) -> None:
         if kind == 1:
             bad["unknown_section"] = {"note": "not in the schema"}
         data = bad
+    if i % WORKBOOK_EVERY == 21:
+        from assess.convert import dump
+        from assess.submission import Submission
+
+        path.unlink()
+        path.with_suffix(".xlsx").write_bytes(dump(Submission.model_validate(data), "xlsx"))  # type: ignore[arg-type]
+        return
     if i % JSON_EVERY == 3:
         path.unlink()
         path.with_suffix(".json").write_text(json.dumps(data, default=str, indent=1), encoding="utf-8")
