@@ -7,15 +7,19 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
-from . import catalogue_doc, report, template
-from .catalogue import Catalogue
 from .errors import AssessError, InputError
-from .sources import load_submission, read_source, validate
 from .textsafe import one_line
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .results import Assessment
+
+# Each command imports what it needs when it runs (pydantic models, the engine, jinja2), so that
+# `assess --help` costs little more than click and `assess score` no more than scoring.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,13 +73,13 @@ def _report_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _catalogue(rules_dir: Path | None) -> Catalogue:
+def _catalogue(rules_dir: Path | None) -> "Catalogue":
     from .catalogue_cache import load
 
     return load(rules_dir)
 
 
-def _check_edition(catalogue: Catalogue, edition: str | None) -> None:
+def _check_edition(catalogue: "Catalogue", edition: str | None) -> None:
     if edition is not None:
         try:
             catalogue.edition(edition)
@@ -87,7 +91,20 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        report.write_atomic(output, text)
+        from .report import write_atomic
+
+        write_atomic(output, text)
+
+
+def _render(assessment: "Assessment", fmt: str, catalogue: "Catalogue") -> str:
+    """`report.render`, without loading jinja2 for JSON (rendered from the data alone)."""
+    from .results import Assessment
+
+    if fmt == "json" and isinstance(assessment, Assessment):
+        return assessment.to_json()
+    from . import report
+
+    return report.render(assessment, fmt, **report.catalogue_context(catalogue))
 
 
 rules_option = click.option(
@@ -143,6 +160,8 @@ def check(files: tuple[Path, ...]) -> None:
     Each FILE is a .yaml, .yml or .json file or an .xlsx workbook. Every problem is printed as
     `Error: FILE:LINE: field.path: message` (a workbook gives `Sheet!Cell (field.path)`). Exit
     status 0 when every file is valid, 3 when any is not (the others are still checked)."""
+    from .sources import load_submission
+
     failed: list[InputError] = []
     for path in files:
         try:
@@ -181,6 +200,7 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, dec
     `assess --help` lists them all."""
     from . import assess
     from .review import commands
+    from .sources import read_source, validate
 
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
@@ -189,7 +209,7 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, dec
     assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
                         source_file=str(file), decisions=decisions)
     commands.report_moderation(assessment, decisions)
-    _emit(report.render(assessment, fmt, **report.catalogue_context(catalogue)), output)
+    _emit(_render(assessment, fmt, catalogue), output)
 
 
 @main.command()
@@ -212,6 +232,8 @@ def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | N
 
     Exit status 0, 2 for an unknown domain or edition, 4 when the catalogue is invalid (the
     file and rule named)."""
+    from . import catalogue_doc
+
     catalogue = _catalogue(rules_dir)
     _check_edition(catalogue, edition)
     domains = [d.id for d in catalogue.meta.domains]
@@ -266,6 +288,8 @@ def init(path: Path | None, force: bool) -> None:
 
     The placeholders (code and name) must be replaced before `assess check` passes.
     """
+    from . import template
+
     text: str | bytes = template.render_template()
     if path is not None and path.suffix.lower() == ".xlsx":
         from .workbook.writer import template_workbook
@@ -278,7 +302,9 @@ def init(path: Path | None, force: bool) -> None:
         return
     if path.exists() and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
-    report.write_atomic(path, text)
+    from .report import write_atomic
+
+    write_atomic(path, text)
     click.echo(f"wrote {path}: fill it in, then run `assess check {path}`", err=True)
 
 

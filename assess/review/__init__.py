@@ -1,15 +1,40 @@
 """The reviewer's workflow: moderation with an audit trail, progress between submissions, results
 as DataFrames. Each job has its module: `moderation` (decisions files, fingerprints, the moderated
 verdict), `diff` (what changed between two submissions of one footprint) and `frames` (tidy pandas
-tables of assessments or of a batch's results.json).
+tables of assessments or of a batch's results.json). Each name is imported from its module on
+first use, so that scoring without decisions never loads them.
 """
 from __future__ import annotations
 
-from .diff import DiffError, diff_assessments, diff_files
-from .frames import read_results, to_frame
-from .moderation import Decision, DecisionSet, ModeratedAssessment, fingerprint, load_decisions, moderate
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .diff import DiffError, diff_assessments, diff_files
+    from .frames import read_results, to_frame
+    from .moderation import Decision, DecisionSet, ModeratedAssessment, fingerprint, load_decisions, moderate
 
 __all__ = [
     "Decision", "DecisionSet", "DiffError", "ModeratedAssessment", "diff_assessments", "diff_files",
     "fingerprint", "load_decisions", "moderate", "read_results", "to_frame",
 ]
+_LAZY = {
+    "DiffError": "diff", "diff_assessments": "diff", "diff_files": "diff",
+    "read_results": "frames", "to_frame": "frames",
+    "Decision": "moderation", "DecisionSet": "moderation", "ModeratedAssessment": "moderation",
+    "fingerprint": "moderation", "load_decisions": "moderation", "moderate": "moderation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names above, imported from their module when first asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -8,23 +8,29 @@ from typing import TYPE_CHECKING
 import click
 
 from ..cli import _catalogue, _emit, _report_errors, output_option, rules_option
-from .moderation import DecisionSet, load_decisions, moderation_notes
 
 if TYPE_CHECKING:
     from ..catalogue import Catalogue
     from ..results import Assessment
     from ..submission import Submission
+    from .moderation import DecisionSet
 
 
-def load_decisions_option(path: Path | None, catalogue: "Catalogue") -> DecisionSet | None:
+def load_decisions_option(path: Path | None, catalogue: "Catalogue") -> "DecisionSet | None":
     """The decisions file given with --decisions, checked, or None."""
-    return None if path is None else load_decisions(path, catalogue)
+    if path is None:
+        return None
+    from .moderation import load_decisions
+
+    return load_decisions(path, catalogue)
 
 
-def report_moderation(assessment: "Assessment", decisions: DecisionSet | None) -> None:
+def report_moderation(assessment: "Assessment", decisions: "DecisionSet | None") -> None:
     """On standard error: decisions to pin, stale or redundant ones, and those for other codes."""
     if decisions is None:
         return
+    from .moderation import moderation_notes
+
     code = assessment.submission.footprint.code
     for note in moderation_notes(assessment.to_dict()):
         click.echo(f"Note: {note}", err=True)
