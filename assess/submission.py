@@ -5,8 +5,8 @@ field/value sheet) and every list holds flat records (one sheet per list). Evide
 dated, measured items rather than yes/no flags, so that a plan that only promises cannot score like
 one that delivers.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic builds these models from annotations that
+# are objects already, instead of evaluating ~300 strings (~4 ms of every command that validates).
 import datetime as dt
 from typing import Annotated, Any, Literal
 
