@@ -1,7 +1,6 @@
 """The project's exceptions: each carries the exit code the CLI maps it to."""
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 
@@ -70,5 +69,7 @@ class EngineError(AssessError):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ' Did you mean ...?' suffix, or '' when nothing is close."""
+    import difflib  # only when a message is worded: every command imports this module
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
