@@ -6,9 +6,10 @@ check` never loads the engine, `assess --help` not even pydantic).
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .lazy import lazy_names
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, load_catalogue
@@ -45,19 +46,7 @@ _LAZY = {
     "Submission": "submission",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """The public names above, imported from their module when first asked for (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 
 def assess(submission: Submission | dict[str, Any], catalogue: Catalogue, *, edition: str | None = None,

@@ -6,8 +6,9 @@ first use, so that scoring without decisions never loads them.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:
     from .diff import DiffError, diff_assessments, diff_files
@@ -25,16 +26,4 @@ _LAZY = {
     "fingerprint": "moderation", "load_decisions": "moderation", "moderate": "moderation",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """The public names above, imported from their module when first asked for (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
