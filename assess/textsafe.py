@@ -19,7 +19,9 @@ _FORMAT = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 # lone surrogates: the bytes of a file name that is not UTF-8, as Python decodes it
 _FORMAT += "\ud800-\udfff"
 _ACTIVE_RE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
-_ACTIVE_KEEP_LINES_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
+#: the characters `visible(..., keep_lines=True)` escapes, as the body of a regex character class
+ACTIVE_KEEP_LINES = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}"
+_ACTIVE_KEEP_LINES_RE = re.compile(f"[{ACTIVE_KEEP_LINES}]")
 # Bound searches for hot paths: `visible` leaves text unchanged when these find nothing in it.
 find_active = _ACTIVE_RE.search
 find_active_keep_lines = _ACTIVE_KEEP_LINES_RE.search
