@@ -200,6 +200,7 @@ def _install_helpers(env: jinja2.Environment) -> None:
     env.filters["plural"] = plural
     env.filters["where"] = where
     env.globals["clause_groups"] = clause_groups
+    env.globals["clause_tables"] = clause_tables
     env.globals["cap_lines"] = cap_lines
     env.globals["asset"] = asset
     env.globals["csp_hash"] = csp_hash
@@ -319,6 +320,24 @@ def clause_groups(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
             options.append({"option": failure.get("option"), "clauses": []})
         options[-1]["clauses"].append(failure)
     return groups
+
+
+def clause_tables(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tables of a gap report's failing clauses, in reading order (clause_groups): one per run
+    of required clauses, and one per option of a `one_of` group, the first of which opens the
+    group and the last closes it. Each carries its caption ("Option 2 of 3", None for a run of
+    required clauses). One loop in the template instead of a macro call per table."""
+    tables: list[dict[str, Any]] = []
+    for group in clause_groups(explanation):
+        if group["kind"] == "all":
+            tables.append({"caption": None, "clauses": group["clauses"], "opens": False, "closes": False})
+            continue
+        options = group["options"]
+        for number, option in enumerate(options, 1):
+            caption = f"Option {number} of {len(options)}" + (": every line is needed" if len(option["clauses"]) > 1 else "")
+            tables.append({"caption": Markup(caption), "clauses": option["clauses"], "opens": number == 1,
+                           "closes": number == len(options)})
+    return tables
 
 
 @cache

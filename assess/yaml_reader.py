@@ -141,8 +141,9 @@ def _plain(value: str, line: int) -> Any:
     if first.isdigit() or first in "+-.":
         date = _DATE.fullmatch(value)
         if date:
+            year, month, day = date.groups()
             try:
-                return dt.date(*(int(part) for part in date.groups()))
+                return dt.date(int(year), int(month), int(day))
             except ValueError:
                 raise YamlProblem(f"'{value}' is not a real date (YYYY-MM-DD)", line) from None
         if _TIMESTAMP.match(value):
