@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("where one submission's time goes (1 process, 300 submissions, best of 7 interleaved rounds):")
         figures = dict(stages())
-        parts = ["YAML parse (libyaml nodes, then built directly)", "validate (pydantic)",
+        parts = ["YAML parse (libyaml events, one pass with lines and limits)", "validate (pydantic)",
                  "assessment (project+match+explain+score+records)"]
         total = sum(figures[p] for p in parts)  # the three disjoint stages of (b)
         for name, micros in figures.items():
