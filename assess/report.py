@@ -161,9 +161,11 @@ class _Context(jinja2.runtime.Context):
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (jinja's signature)
         if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
             return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
         try:
+            if len(kwargs) == 1 and ("_loop_vars" in kwargs or "_block_vars" in kwargs):
+                return __obj(*args)  # jinja passes one of these to every call it compiles
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
             return __obj(*args, **kwargs)
         except StopIteration:
             return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
