@@ -168,7 +168,8 @@ class _Context(jinja2.runtime.Context):
             kwargs.pop("_loop_vars", None)
             return __obj(*args, **kwargs)
         except StopIteration:
-            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
 
 
 class _Environment(jinja2.Environment):
@@ -359,7 +360,8 @@ def clause_tables(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         options = group["options"]
         for number, option in enumerate(options, 1):
-            caption = f"Option {number} of {len(options)}" + (": every line is needed" if len(option["clauses"]) > 1 else "")
+            needed = ": every line is needed" if len(option["clauses"]) > 1 else ""
+            caption = f"Option {number} of {len(options)}{needed}"
             tables.append({"caption": Markup(caption), "clauses": option["clauses"], "opens": number == 1,
                            "closes": number == len(options)})
     return tables
