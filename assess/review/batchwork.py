@@ -234,10 +234,13 @@ DECISION_SHEET = (("submission", "Code"), ("criterion", "Criterion"), ("title", 
 
 def league_sheets(rows: Sequence[dict[str, Any]], inputs: ReviewInputs) -> list[tuple[str, Any]]:
     """Extra sheets of league.xlsx: "Change" (one row per footprint, against the previous results)
-    and "Moderation" (one row per decision), each only when the batch was given them."""
+    and "Moderation" (one row per decision), each only when the batch was given them (pandas is
+    imported only then)."""
+    sheets: list[tuple[str, Any]] = []
+    if not inputs.active:
+        return sheets
     import pandas as pd
 
-    sheets = []
     if inputs.previous_file is not None:
         frame = pd.DataFrame([{k: r.get(k) for k, _ in CHANGE_SHEET} for r in rows],
                              columns=[k for k, _ in CHANGE_SHEET])
