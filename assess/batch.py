@@ -415,7 +415,7 @@ def _kept(folder: OutputFolder) -> str:
 
 def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition: str | None,
          catalogue: Catalogue, runner: workers.Runner, timings: dict[str, float], review: Any, token: Any,
-         folders: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+         folders: list[str]) -> tuple[list[dict[str, Any]], spooled.Entries]:
     """Score, render and write the whole output into the staging folder `stage`."""
     from .review import batchwork
 

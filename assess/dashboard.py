@@ -257,7 +257,8 @@ class _SevenDay:
     are of floats: another order could change the last digit)."""
 
     def __init__(self, rows_wanted: bool) -> None:
-        self.rows_wanted, self.rows = rows_wanted, []  # type: list[dict[str, Any]]
+        self.rows_wanted = rows_wanted
+        self.rows: list[dict[str, Any]] = []
         self.total, self.covered, self.expected, self.reporting = 0, 0.0, 0.0, 0
         self.verdicts = dict.fromkeys(("on_track", "below", "not_reported"), 0)
 
