@@ -307,10 +307,11 @@ def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[di
     try:
         with open(entry["spool"], "rb") as handle:
             assessment = jsonio.loads(handle.read())
-        if "medians" in context:  # the batch's medians: the peers beside this submission's scores
+        if "medians" in context:  # in a batch: the peers beside its scores, the change since last time
             medians = context["medians"]
             context = {k: v for k, v in context.items() if k != "medians"}
             context["peers"] = dashboard.peer_context({"assessment": assessment}, medians)
+            context["since"] = spooled.read_change(entry["spool"])
         for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
             target = reports / f"{stem}{suffix}"
             if target.resolve().parent != reports.resolve():  # belt and braces: stems are sanitised
@@ -434,11 +435,12 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
         record.stem = stem
     entries = spooled.Entries(kept)
     errors.extend(batchwork.unknown_codes(review, [record.code for record in kept]))
-    since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings], save=entries.save)
+    for entry, change in batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings]):
+        entries.save(entry)
+        spooled.write_change(entry["spool"], change)
     medians = dashboard.peer_medians(entries)
     shared = {**report.catalogue_context(catalogue), "medians": medians, "dashboard": "../index.html"}
-    tasks = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool},
-                                        {**shared, "since": since.get(r.stem)}))
+    tasks = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
     for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order

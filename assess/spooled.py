@@ -6,7 +6,8 @@ Each worker writes two files per submission into the batch's spool folder: the w
 what the dashboard, the medians, the league and the review need). The parent keeps per
 submission only a `Scored`: the few values that ranking, duplicate codes and file stems need.
 `Entries` and `LeagueRows` read the slim records back one at a time, in as many passes as an
-output needs.
+output needs. A review batch also spools each submission's change since its previous one
+(`N.since.json`), which its gap report reads.
 """
 from __future__ import annotations
 
@@ -45,6 +46,26 @@ def read_slim(spool: str) -> dict[str, Any]:
     with open(slim_path(spool), "rb") as handle:
         record: dict[str, Any] = jsonio.loads(handle.read())
     return record
+
+
+def change_path(spool: str) -> str:
+    """The change since the previous submission (a review batch), beside the assessment's spool file."""
+    return spool.removesuffix(".json") + ".since.json"
+
+
+def write_change(spool: str, change: dict[str, Any]) -> None:
+    with open(change_path(spool), "wb") as handle:
+        handle.write(jsonio.compact_bytes(change))
+
+
+def read_change(spool: str) -> dict[str, Any] | None:
+    """The change written by `write_change`, or None when the submission has no previous one."""
+    try:
+        with open(change_path(spool), "rb") as handle:
+            change: dict[str, Any] = jsonio.loads(handle.read())
+    except FileNotFoundError:
+        return None
+    return change
 
 
 class Entries(Sequence[dict[str, Any]]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 from .diff import diff_assessments
@@ -146,14 +146,13 @@ def unknown_codes(inputs: ReviewInputs, codes: Sequence[str]) -> list[dict[str, 
     return rows
 
 
-def compare(entries: Sequence[dict[str, Any]], inputs: ReviewInputs, ratings: list[str],
-            save: Callable[[dict[str, Any]], None] | None = None) -> dict[str, dict[str, Any]]:
-    """For each entry with a previous submission: the diff (for its gap report, by stem), also
-    recorded as `since_previous` in its assessment on disk and in its slim summary (`save(entry)`
-    writes the changed entry back, when entries are read from disk)."""
-    out: dict[str, dict[str, Any]] = {}
+def compare(entries: Iterable[dict[str, Any]], inputs: ReviewInputs,
+            ratings: list[str]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """For each entry with a previous submission, the entry and its diff (for its gap report),
+    one at a time; the diff's summary is recorded as `since_previous` in the assessment on disk
+    and in the entry's slim summary (the caller keeps the entry and the diff as it needs)."""
     if inputs.previous_file is None:
-        return out
+        return
     for entry in entries:
         code = entry["assessment"]["submission"]["code"]
         old = inputs.previous.get(code)
@@ -169,10 +168,7 @@ def compare(entries: Sequence[dict[str, Any]], inputs: ReviewInputs, ratings: li
         with open(entry["spool"], "w", encoding="utf-8") as handle:
             handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
         entry["assessment"]["since_previous"] = summary
-        if save is not None:
-            save(entry)
-        out[entry["stem"]] = change
-    return out
+        yield entry, change
 
 
 def since_summary(change: dict[str, Any]) -> dict[str, Any]:
