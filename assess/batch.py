@@ -451,13 +451,14 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     return errors, entries
 
 
-def _holding(result: dict[str, Any]) -> tuple[spooled.Scored | None, list[dict[str, Any]]]:
+def _holding(result: dict[str, Any]) -> tuple[spooled.Scored | None, Sequence[dict[str, Any]]]:
     """What the batch holds of a scoring result as it arrives: a few values (the rest is in the
-    spool) and the file's problems."""
+    spool) and the file's problems (most have none: one empty tuple stands for all of those)."""
     if "scored" not in result:
-        return None, result.get("errors", [])
+        return None, result.get("errors") or ()
     code, submitted_on, score = result["scored"]
-    return spooled.Scored(result["file"], code, sys.intern(submitted_on), score, result["spool"]), result["errors"]
+    return (spooled.Scored(result["file"], code, sys.intern(submitted_on), score, result["spool"]),
+            result["errors"] or ())
 
 
 def _results_json(spools: Sequence[str]) -> Iterator[str]:

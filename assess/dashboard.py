@@ -67,11 +67,12 @@ def _scores(assessment: dict[str, Any]) -> dict[str, float | None]:
 
 
 class _Medians:
-    """Peer medians gathered one assessment at a time: each group keeps only its scores, one
-    array of floats per domain, in the order first seen (the order the medians are listed in)."""
+    """Peer medians gathered one assessment at a time: each size band keeps only its scores, one
+    array of floats per domain (8 bytes a score); the batch's are the bands' put together, one
+    domain at a time, in the order the domains were first seen (the order they are listed in)."""
 
     def __init__(self) -> None:
-        self.batch: dict[str, array[float]] = {}
+        self.domains: dict[str, None] = {}  # every domain with a score, in the order first seen
         self.bands: dict[str, dict[str, array[float]]] = {band.id: {} for band in SIZE_BANDS}
         self.band_sizes = dict.fromkeys(self.bands, 0)
         self.size = 0
@@ -84,14 +85,20 @@ class _Medians:
         self.editions.add(assessment["edition"])
         for domain, score in _scores(assessment).items():
             if score is not None:
-                self.batch.setdefault(domain, array("d")).append(score)
+                self.domains.setdefault(domain)
                 self.bands[band].setdefault(domain, array("d")).append(score)
 
     def result(self) -> dict[str, Any]:
         def group(collected: dict[str, array[float]]) -> dict[str, dict[str, Any]]:
             return {domain: {"median": median(values), "n": len(values)} for domain, values in collected.items()}
 
-        return {"batch": group(self.batch), "bands": {band: group(c) for band, c in self.bands.items()},
+        batch = {}
+        for domain in self.domains:
+            values = array("d")
+            for collected in self.bands.values():
+                values.extend(collected.get(domain, ()))
+            batch[domain] = {"median": median(values), "n": len(values)}
+        return {"batch": batch, "bands": {band: group(c) for band, c in self.bands.items()},
                 "band_sizes": self.band_sizes, "size": self.size, "editions": sorted(self.editions)}
 
 

@@ -11,6 +11,7 @@ output needs. A review batch also spools each submission's change since its prev
 """
 from __future__ import annotations
 
+from array import array
 from typing import Any, Callable, Iterator, Sequence, overload
 
 from . import jsonio
@@ -120,11 +121,12 @@ class LeagueRows(Sequence[Row]):
         scored = entries.scored
         self.entries, self.make = entries, make
         self.marks: list[Callable[[Row, dict[str, Any]], None]] = []
-        self.order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].code, scored[i].file))
-        self.ranks: list[int] = []
-        for position, i in enumerate(self.order, 1):
-            tied = bool(self.ranks) and scored[self.order[position - 2]].score == scored[i].score
+        order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].code, scored[i].file))
+        self.ranks = array("q")
+        for position, i in enumerate(order, 1):
+            tied = bool(self.ranks) and scored[order[position - 2]].score == scored[i].score
             self.ranks.append(self.ranks[-1] if tied else position)
+        self.order = array("q", order)  # 8 bytes a row, where a list of ints takes ~36
 
     def __len__(self) -> int:
         return len(self.order)
