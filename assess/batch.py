@@ -424,8 +424,9 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     spool = stage / ".spool"
     spool.mkdir()
     (stage / REPORTS).mkdir()
-    scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
-                                    for i, p in enumerate(files)], "Scoring", _crashed_scoring, keep=_holding)
+    tasks = _LazyTasks(range(len(files)), lambda i: (str(files[i]), one_line(files[i].name), edition,
+                                                     str(spool / f"{i}.json"), token))
+    scored = runner.map(score_one, tasks, "Scoring", _crashed_scoring, keep=_holding)
     timings["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
     errors = skipped + [row for _, rows in scored for row in rows]
     kept, twins = unique_codes([record for record, _ in scored if record is not None])
@@ -440,8 +441,8 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
         spooled.write_change(entry["spool"], change)
     medians = dashboard.peer_medians(entries)
     shared = {**report.catalogue_context(catalogue), "medians": medians, "dashboard": "../index.html"}
-    tasks = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
-    for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
+    renders = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
+    for rows in runner.map(render_one, renders, "Writing reports", _crashed_rendering):
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
     timings["reports"], clock = time.perf_counter() - clock, time.perf_counter()
@@ -451,13 +452,13 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     return errors, entries
 
 
-def _holding(result: dict[str, Any]) -> tuple[spooled.Scored | None, Sequence[dict[str, Any]]]:
+def _holding(result: dict[str, Any]) -> tuple[Scored | None, Sequence[dict[str, Any]]]:
     """What the batch holds of a scoring result as it arrives: a few values (the rest is in the
     spool) and the file's problems (most have none: one empty tuple stands for all of those)."""
     if "scored" not in result:
         return None, result.get("errors") or ()
     code, submitted_on, score = result["scored"]
-    return (spooled.Scored(result["file"], code, sys.intern(submitted_on), score, result["spool"]),
+    return (Scored(result["file"], code, sys.intern(submitted_on), score, result["spool"]),
             result["errors"] or ())
 
 
