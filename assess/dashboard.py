@@ -2,9 +2,11 @@
 table, the distributions, the criteria heatmap and the national checks for the dashboard.
 
 Input is the batch's entries as phase 1 produced them, each a dict with
-`file`, `stem` (the output file name), `assessment` (`Assessment.to_dict()`) and `facts`
-(the few submitted values the national checks need, read by the scorer's process).
-Nothing here touches the engine, the catalogue or the file system.
+`file`, `stem` (the output file name), `assessment` (`Assessment.to_dict()`, or its slim record:
+batch.slim) and `facts` (the few submitted values the national checks need, read by the scorer's
+process). Each function reads the entries in one pass, holding only what it counts, so a batch
+can hand them over read from disk one at a time (assess.spooled). Nothing here touches the
+engine, the catalogue or the file system.
 """
 from __future__ import annotations
 
