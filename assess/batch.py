@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from . import dashboard, jsonio, report, workers
+from . import dashboard, jsonio, report, spooled, workers
 from .catalogue import Catalogue, load_catalogue
 from .errors import AssessError, InputError
 from .jsonio import canonical_bytes
 from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason, write_file
 from .labels import long_date
 from .sources import read_source, validate
+from .spooled import Scored
 from .textsafe import one_line
 
 RESULTS = "results.json"
@@ -159,7 +160,7 @@ def discover(directory: Path, out_dir: Path | None = None) -> list[Path]:
     return survey(directory, out_dir)[0]
 
 
-def unique_codes(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def unique_codes(entries: list[Scored]) -> tuple[list[Scored], list[dict[str, Any]]]:
     """One assessment per footprint code (compared ignoring case) in a league, and an errors.csv
     row for every other: two submissions of one footprint would rank it twice and weigh twice in
     the batch medians.
@@ -168,36 +169,36 @@ def unique_codes(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
     before it; the others are listed with the file kept. When the most recent date is shared, the
     batch cannot tell which is current: none of that code is kept, and each is listed.
     """
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[Scored]] = {}
     for entry in entries:
-        groups.setdefault(str(entry["assessment"]["submission"]["code"]).casefold(), []).append(entry)
+        groups.setdefault(str(entry.code).casefold(), []).append(entry)
     kept, rows = [], []
     for group in groups.values():
         if len(group) == 1:
             kept.append(group[0])
             continue
-        group.sort(key=lambda e: (e["assessment"]["submission"]["submitted_on"], e["file"]))
-        latest = group[-1]["assessment"]["submission"]["submitted_on"]
-        newest = [e for e in group if e["assessment"]["submission"]["submitted_on"] == latest]
-        code = group[-1]["assessment"]["submission"]["code"]
+        group.sort(key=lambda e: (e.submitted_on, e.file))
+        latest = group[-1].submitted_on
+        newest = [e for e in group if e.submitted_on == latest]
+        code = group[-1].code
         if len(newest) == 1:
             kept.append(newest[0])
             for entry in group[:-1]:
-                rows.append(_error(entry["file"], f"not ranked: footprint code {code} is also submitted in "
-                                                  f"{newest[0]['file']}, dated later ({long_date(latest)}), "
-                                                  "which is ranked instead"))
+                rows.append(_error(entry.file, f"not ranked: footprint code {code} is also submitted in "
+                                               f"{newest[0].file}, dated later ({long_date(latest)}), "
+                                               "which is ranked instead"))
         else:
-            others = ", ".join(e["file"] for e in group)
+            others = ", ".join(e.file for e in group)
             for entry in group:
-                rows.append(_error(entry["file"], f"not ranked: footprint code {code} is submitted more than "
-                                                  f"once with the same latest date ({long_date(latest)}) in "
-                                                  f"{others}; keep one file per footprint"))
+                rows.append(_error(entry.file, f"not ranked: footprint code {code} is submitted more than "
+                                               f"once with the same latest date ({long_date(latest)}) in "
+                                               f"{others}; keep one file per footprint"))
         not_ranked = group[:-1] if len(newest) == 1 else group
         for row, entry in zip(rows[-len(not_ranked):], not_ranked):
-            row["code"] = entry["assessment"]["submission"]["code"]  # for the league's notes (league_notes)
+            row["code"] = entry.code  # for the league's notes (league_notes)
     for row in rows:
         row["duplicate"] = True  # the dashboard warns beside its league table
-    kept.sort(key=lambda e: (e["assessment"]["submission"]["code"], e["file"]))
+    kept.sort(key=lambda e: (e.code, e.file))
     return kept, rows
 
 
@@ -248,7 +249,8 @@ SLIM_CRITERION = ("id", "title", "domain", "severity", "status")
 
 
 def slim(data: dict[str, Any]) -> dict[str, Any]:
-    """What the dashboard and the medians need of an assessment; the whole of it stays on disk."""
+    """What the dashboard, the medians, the league and the review need of an assessment (its slim
+    record, spooled beside the whole of it: see assess.spooled)."""
     out = {k: v for k, v in data.items() if k not in ("criteria", "path_to_ics")}
     out["criteria"] = [{k: c[k] for k in SLIM_CRITERION} for c in data["criteria"]]
     return out
@@ -256,7 +258,8 @@ def slim(data: dict[str, Any]) -> dict[str, Any]:
 
 def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
     """Read, validate and assess one file; spool the whole assessment as JSON to `spool_file` and
-    return a slim summary of it (or the file's problems). Memory in the parent stays small."""
+    its slim record beside it, and return the few values the parent keeps of it (code, date and
+    score), or the file's problems. Memory in the parent stays small."""
     path, label, edition, spool_file = task[:4]
     decisions = task[4] if len(task) > 4 else None  # a reviewer's decisions (assess.review.batchwork)
     assert _catalogue is not None, "worker catalogue not loaded"
@@ -289,7 +292,10 @@ def score_one(task: tuple[Any, ...]) -> dict[str, Any]:
         trajectory = None
     facts = {"seven_day_coverage_pct": submission.seven_day.priority_standards_coverage_pct,
              "seven_day_trajectory_pct": trajectory}
-    return {"file": label, "assessment": slim(data), "facts": facts, "spool": spool_file, "errors": refused}
+    spooled.write_slim(spool_file, slim(data), facts)
+    s = data["submission"]
+    return {"file": label, "scored": (s["code"], s["submitted_on"], data["score"]), "spool": spool_file,
+            "errors": refused}
 
 
 # --- phase 2: render one submission's gap reports ----------------------------------------------
@@ -301,6 +307,11 @@ def render_one(task: tuple[str, str, dict[str, Any], dict[str, Any]]) -> list[di
     try:
         with open(entry["spool"], "rb") as handle:
             assessment = jsonio.loads(handle.read())
+        if "medians" in context:  # in a batch: the peers beside its scores, the change since last time
+            medians = context["medians"]
+            context = {k: v for k, v in context.items() if k != "medians"}
+            context["peers"] = dashboard.peer_context({"assessment": assessment}, medians)
+            context["since"] = spooled.read_change(entry["spool"])
         for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
             target = reports / f"{stem}{suffix}"
             if target.resolve().parent != reports.resolve():  # belt and braces: stems are sanitised
@@ -383,7 +394,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
 class _LazyTasks(Sequence[Any]):
     """Tasks made from entries when asked for, so that a batch never holds them all at once."""
 
-    def __init__(self, entries: list[dict[str, Any]], make: Callable[[dict[str, Any]], Any]) -> None:
+    def __init__(self, entries: Sequence[Any], make: Callable[[Any], Any]) -> None:
         self.entries, self.make = entries, make
 
     def __len__(self) -> int:
@@ -405,7 +416,7 @@ def _kept(folder: OutputFolder) -> str:
 
 def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition: str | None,
          catalogue: Catalogue, runner: workers.Runner, timings: dict[str, float], review: Any, token: Any,
-         folders: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+         folders: list[str]) -> tuple[list[dict[str, Any]], spooled.Entries]:
     """Score, render and write the whole output into the staging folder `stage`."""
     from .review import batchwork
 
@@ -413,79 +424,62 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     spool = stage / ".spool"
     spool.mkdir()
     (stage / REPORTS).mkdir()
-    scored = runner.map(score_one, [(str(p), one_line(p.name), edition, str(spool / f"{i}.json"), token)
-                                    for i, p in enumerate(files)], "Scoring", _crashed_scoring,
-                        keep=_criteria_sharer())
+    tasks = _LazyTasks(range(len(files)), lambda i: (str(files[i]), one_line(files[i].name), edition,
+                                                     str(spool / f"{i}.json"), token))
+    scored = runner.map(score_one, tasks, "Scoring", _crashed_scoring, keep=_holding)
     timings["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
-    errors = skipped + [row for result in scored for row in result.get("errors", [])]
-    entries, twins = unique_codes([r for r in scored if "assessment" in r])
+    errors = skipped + [row for _, rows in scored for row in rows]
+    kept, twins = unique_codes([record for record, _ in scored if record is not None])
+    del scored
     errors.extend(twins)
-    for entry, stem in zip(entries, assign_stems([e["assessment"]["submission"]["code"] for e in entries])):
-        entry["stem"] = stem
-    errors.extend(batchwork.unknown_codes(review, [e["assessment"]["submission"]["code"] for e in entries]))
-    since = batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings])
+    for record, stem in zip(kept, assign_stems([record.code for record in kept])):
+        record.stem = stem
+    entries = spooled.Entries(kept)
+    errors.extend(batchwork.unknown_codes(review, [record.code for record in kept]))
+    for entry, change in batchwork.compare(entries, review, [b.name for b in catalogue.scoring.ratings]):
+        entries.save(entry)
+        spooled.write_change(entry["spool"], change)
     medians = dashboard.peer_medians(entries)
-    shared = report.catalogue_context(catalogue)
-    tasks = _LazyTasks(entries, lambda e: (
-        str(stage), e["stem"], {"file": e["file"], "spool": e["spool"]},
-        {**shared, "peers": dashboard.peer_context(e, medians), "dashboard": "../index.html",
-         "since": since.get(e["stem"])}))
-    for rows in runner.map(render_one, tasks, "Writing reports", _crashed_rendering):
+    shared = {**report.catalogue_context(catalogue), "medians": medians, "dashboard": "../index.html"}
+    renders = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
+    for rows in runner.map(render_one, renders, "Writing reports", _crashed_rendering):
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
     timings["reports"], clock = time.perf_counter() - clock, time.perf_counter()
-    _write_batch_files(stage, entries, errors, catalogue, review, folders=folders)
+    _write_batch_files(stage, entries, errors, catalogue, review, folders=folders, medians=medians)
     shutil.rmtree(spool)
     timings["batch files"] = time.perf_counter() - clock
     return errors, entries
 
 
-def _criteria_sharer() -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Let equal slim criterion records be one object, and equal short strings (every key, domain
-    id, rating, stage) one string, as each result arrives: each result comes unpickled from a
-    worker with its own copies, and a batch of thousands would hold them once per submission
-    (14.2 KB per entry before, 9.3 KB after, measured with tracemalloc on 200 synthetic results)."""
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    strings: dict[str, str] = {}
-
-    def compact(value: Any) -> Any:
-        if type(value) is dict:
-            return {strings.setdefault(k, k) if type(k) is str else k: compact(v) for k, v in value.items()}
-        if type(value) is list:
-            return [compact(v) for v in value]
-        if type(value) is str and len(value) <= _SHARED_STRING:
-            return strings.setdefault(value, value)
-        return value
-
-    def share(result: dict[str, Any]) -> dict[str, Any]:
-        if "assessment" in result:
-            assessment = result["assessment"]
-            criteria = [seen.setdefault(tuple(c[k] for k in SLIM_CRITERION), c) for c in assessment.pop("criteria")]
-            result["assessment"] = compact(assessment)
-            result["assessment"]["criteria"] = criteria
-        return result
-
-    return share
+def _holding(result: dict[str, Any]) -> tuple[Scored | None, Sequence[dict[str, Any]]]:
+    """What the batch holds of a scoring result as it arrives: a few values (the rest is in the
+    spool) and the file's problems (most have none: one empty tuple stands for all of those)."""
+    if "scored" not in result:
+        return None, result.get("errors") or ()
+    code, submitted_on, score = result["scored"]
+    return (Scored(result["file"], code, sys.intern(submitted_on), score, result["spool"]),
+            result["errors"] or ())
 
 
-_SHARED_STRING = 40  # longer strings (names, digests, notes) rarely repeat: the table of shared ones stays small
-
-
-def _results_json(entries: list[dict[str, Any]]) -> Iterator[str]:
-    """results.json, chunk by chunk from the spool: the same bytes as one json.dumps(indent=2)."""
-    if not entries:
+def _results_json(spools: Sequence[str]) -> Iterator[str]:
+    """results.json, chunk by chunk from the spool files: the same bytes as one json.dumps(indent=2)."""
+    if not spools:
         yield "[]\n"
         return
     yield "[\n"
-    for i, entry in enumerate(entries):
-        with open(entry["spool"], encoding="utf-8") as handle:
+    for i, spool in enumerate(spools):
+        with open(spool, encoding="utf-8") as handle:
             text = handle.read()
-        yield "  " + text.replace("\n", "\n  ") + (",\n" if i < len(entries) - 1 else "\n")
+        yield "  " + text.replace("\n", "\n  ") + (",\n" if i < len(spools) - 1 else "\n")
     yield "]\n"
 
 
-def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[dict[str, Any]],
-                       catalogue: Catalogue, review: Any = None, folders: Sequence[str] = ()) -> None:
+def _write_batch_files(out: Path, entries: spooled.Entries, errors: list[dict[str, Any]],
+                       catalogue: Catalogue, review: Any = None, folders: Sequence[str] = (),
+                       medians: dict[str, Any] | None = None) -> None:
+    """The serial tail, in passes over the entries on disk: nothing per submission is held but
+    the league's order."""
     from .league_notes import duplicate_notes
     from .review import batchwork
     from .tables import write_tables
@@ -493,19 +487,18 @@ def _write_batch_files(out: Path, entries: list[dict[str, Any]], errors: list[di
     review = review or batchwork.ReviewInputs()
 
     domains = [{"id": d.id, "title": d.title} for d in catalogue.meta.domains]
-    used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
-    shown = [d for d in domains if d["id"] in used]
-    write_file(out / RESULTS, _results_json(entries))
-    data = dashboard.dashboard(
-        entries, errors, domains=domains, ratings=[b.name for b in catalogue.scoring.ratings],
-        stages=[b.name for b in catalogue.scoring.stages], catalogue_version=catalogue.version)
+    ratings = [b.name for b in catalogue.scoring.ratings]
+    stages = [b.name for b in catalogue.scoring.stages]
+    write_file(out / RESULTS, _results_json([record.spool for record in entries.scored]))
+    rows = spooled.LeagueRows(entries, dashboard.league_row_maker(domains, ratings, stages))
+    extra, twin_column, twin_sheet = batchwork.league_extras(rows, review), *duplicate_notes(rows, errors)
+    data = dashboard.dashboard(entries, errors, domains=domains, ratings=ratings, stages=stages,
+                               catalogue_version=catalogue.version, rows=rows, medians=medians)
     data["review"] = batchwork.dashboard_block(entries, review, errors)
     data["folders_not_read"] = list(folders)
-    extra = batchwork.league_extras(data["league"], entries, review)
-    twin_column, twin_sheet = duplicate_notes(data["league"], errors)
-    stamp = max((e["assessment"]["submission"]["submitted_on"] for e in entries), default="2000-01-01")
-    write_tables(out, data["league"], shown, errors, stamp=stamp, extra=extra + twin_column,
-                 sheets=batchwork.league_sheets(data["league"], review) + twin_sheet, entries=entries,
+    stamp = max((record.submitted_on for record in entries.scored), default="2000-01-01")
+    write_tables(out, rows, data["domains"], errors, stamp=stamp, extra=extra + twin_column,
+                 sheets=batchwork.league_sheets(rows, review) + twin_sheet, entries=entries,
                  catalogue=catalogue)
     write_file(out / "index.html", report.render_dashboard(data))
 

@@ -2,15 +2,19 @@
 table, the distributions, the criteria heatmap and the national checks for the dashboard.
 
 Input is the batch's entries as phase 1 produced them, each a dict with
-`file`, `stem` (the output file name), `assessment` (`Assessment.to_dict()`) and `facts`
-(the few submitted values the national checks need, read by the scorer's process).
-Nothing here touches the engine, the catalogue or the file system.
+`file`, `stem` (the output file name), `assessment` (`Assessment.to_dict()`, or its slim record:
+batch.slim) and `facts` (the few submitted values the national checks need, read by the scorer's
+process). Each function reads the entries in one pass, holding only what it counts, so a batch
+can hand them over read from disk one at a time (assess.spooled). Nothing here touches the
+engine, the catalogue or the file system.
 """
 from __future__ import annotations
 
 import statistics
+from array import array
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 OVERALL = "overall"
 READINESS_LEVELS = ("ready", "aspirant", "not_yet", "not_applicable")  # the last: editions without a verdict
@@ -64,27 +68,48 @@ def _scores(assessment: dict[str, Any]) -> dict[str, float | None]:
     return scores
 
 
-def _group_medians(entries: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per domain (and overall): the median score and how many footprints it is taken over."""
-    collected: dict[str, list[float]] = {}
-    for entry in entries:
-        for domain, score in _scores(entry["assessment"]).items():
+class _Medians:
+    """Peer medians gathered one assessment at a time: each size band keeps only its scores, one
+    array of floats per domain (8 bytes a score); the batch's are the bands' put together, one
+    domain at a time, in the order the domains were first seen (the order they are listed in)."""
+
+    def __init__(self) -> None:
+        self.domains: dict[str, None] = {}  # every domain with a score, in the order first seen
+        self.bands: dict[str, dict[str, array[float]]] = {band.id: {} for band in SIZE_BANDS}
+        self.band_sizes = dict.fromkeys(self.bands, 0)
+        self.size = 0
+        self.editions: set[str] = set()
+
+    def add(self, assessment: dict[str, Any]) -> None:
+        band = size_band(assessment["submission"]["population"]).id
+        self.size += 1
+        self.band_sizes[band] += 1
+        self.editions.add(assessment["edition"])
+        for domain, score in _scores(assessment).items():
             if score is not None:
-                collected.setdefault(domain, []).append(score)
-    return {domain: {"median": median(values), "n": len(values)} for domain, values in collected.items()}
+                self.domains.setdefault(domain)
+                self.bands[band].setdefault(domain, array("d")).append(score)
+
+    def result(self) -> dict[str, Any]:
+        def group(collected: dict[str, array[float]]) -> dict[str, dict[str, Any]]:
+            return {domain: {"median": median(values), "n": len(values)} for domain, values in collected.items()}
+
+        batch = {}
+        for domain in self.domains:
+            values = array("d")
+            for collected in self.bands.values():
+                values.extend(collected.get(domain, ()))
+            batch[domain] = {"median": median(values), "n": len(values)}
+        return {"batch": batch, "bands": {band: group(c) for band, c in self.bands.items()},
+                "band_sizes": self.band_sizes, "size": self.size, "editions": sorted(self.editions)}
 
 
-def peer_medians(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Median scores across the whole batch and within each size band."""
-    by_band = {band.id: [e for e in entries if band.holds(e["assessment"]["submission"]["population"])]
-               for band in SIZE_BANDS}
-    return {
-        "batch": _group_medians(entries),
-        "bands": {band_id: _group_medians(members) for band_id, members in by_band.items()},
-        "band_sizes": {band_id: len(members) for band_id, members in by_band.items()},
-        "size": len(entries),
-        "editions": sorted({e["assessment"]["edition"] for e in entries}),
-    }
+def peer_medians(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Median scores across the whole batch and within each size band, in one pass."""
+    medians = _Medians()
+    for entry in entries:
+        medians.add(entry["assessment"])
+    return medians.result()
 
 
 def peer_context(entry: dict[str, Any], medians: dict[str, Any]) -> dict[str, Any]:
@@ -112,16 +137,26 @@ def peer_context(entry: dict[str, Any], medians: dict[str, Any]) -> dict[str, An
 def league(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
            ratings: Sequence[str], stages: Sequence[str] = ()) -> list[dict[str, Any]]:
     """One row per submission, best score first (ties by code, then file), ranked 1, 2, 2, 4…"""
-    rank_of = {name: i for i, name in enumerate(ratings)}
-    stage_of = {name: i for i, name in enumerate(stages)}
+    make = league_row_maker(domains, ratings, stages)
     ordered = sorted(entries, key=lambda e: (-e["assessment"]["score"], e["assessment"]["submission"]["code"],
                                              e["file"]))
     rows: list[dict[str, Any]] = []
     for position, entry in enumerate(ordered, 1):
+        score = entry["assessment"]["score"]
+        rows.append(make(entry, rows[-1]["rank"] if rows and rows[-1]["score"] == score else position))
+    return rows
+
+
+def league_row_maker(domains: Sequence[dict[str, str]], ratings: Sequence[str],
+                     stages: Sequence[str] = ()) -> Callable[[dict[str, Any], int], dict[str, Any]]:
+    """A function making the league row of an entry at a rank (see `league`)."""
+    rank_of = {name: i for i, name in enumerate(ratings)}
+    stage_of = {name: i for i, name in enumerate(stages)}
+
+    def row(entry: dict[str, Any], rank: int) -> dict[str, Any]:
         a, s = entry["assessment"], entry["assessment"]["submission"]
         scores = _scores(a)
-        rank = rows[-1]["rank"] if rows and rows[-1]["score"] == a["score"] else position
-        rows.append({
+        return {
             "rank": rank, "code": s["code"], "name": s["name"], "region": s["region"],
             "population": s["population"], "submitted_on": s["submitted_on"], "edition": a["edition"],
             "illustrative": s["illustrative"], "rating": a["rating"],
@@ -132,15 +167,15 @@ def league(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
             if a["ics_readiness"] in READINESS_LEVELS else -1,
             "score": a["score"], "domains": {d["id"]: scores.get(d["id"]) for d in domains},
             "unmet_blocking": len(a["unmet_blocking"]), "file": entry["file"], "stem": entry["stem"],
-        })
-    return rows
+        }
+
+    return row
 
 
-def _distribution(values: Sequence[str], order: Sequence[str]) -> list[dict[str, Any]]:
-    total = len(values) or 1
-    known = [*order, *sorted(set(values) - set(order))]
-    return [{"name": name, "count": values.count(name), "share": round(100 * values.count(name) / total, 1)}
-            for name in known]
+def _distribution(counts: Counter[str], order: Sequence[str]) -> list[dict[str, Any]]:
+    total = sum(counts.values()) or 1
+    known = [*order, *sorted(set(counts) - set(order))]
+    return [{"name": name, "count": counts[name], "share": round(100 * counts[name] / total, 1)} for name in known]
 
 
 def heatmap(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]) -> dict[str, Any]:
@@ -177,66 +212,97 @@ def heatmap(entries: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]]
 def criteria_summary(entries: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
     """The heatmap's large form: per criterion (grouped by domain), how many submissions met it,
     did not, found it not applicable, or were assessed in an edition without it."""
-    domain_index = {d["id"]: i for i, d in enumerate(domains)}
-    meta: dict[str, dict[str, Any]] = {}
-    counts: dict[str, dict[str, int]] = {}
-    total = 0
+    tally = _CriteriaTally()
     for entry in entries:
-        total += 1
-        for c in entry["assessment"]["criteria"]:
-            if c["id"] not in meta:
-                meta[c["id"]] = {"id": c["id"], "title": c["title"], "domain": c["domain"], "severity": c["severity"]}
-                counts[c["id"]] = dict.fromkeys(STATUS_ORDER, 0)
-            counts[c["id"]][c["status"]] += 1
-    groups: list[dict[str, Any]] = []
-    for rid in sorted(meta, key=lambda r: (domain_index.get(meta[r]["domain"], len(domain_index)), r)):
-        tally = counts[rid]
-        assessed = tally["met"] + tally["not_met"]
-        line = {**meta[rid], **tally, "not_in_edition": total - sum(tally.values()), "assessed": assessed,
-                "not_met_share": round(100 * tally["not_met"] / assessed, 1) if assessed else None}
-        if not groups or groups[-1]["domain"] != line["domain"]:
-            title = domains[domain_index[line["domain"]]]["title"] if line["domain"] in domain_index else line["domain"]
-            groups.append({"domain": line["domain"], "title": title, "rows": []})
-        groups[-1]["rows"].append(line)
-    return groups
+        tally.add(entry["assessment"])
+    return tally.groups(domains)
 
 
-def seven_day_check(entries: Sequence[dict[str, Any]], *, rows_wanted: bool = True) -> dict[str, Any]:
+class _CriteriaTally:
+    """criteria_summary gathered one assessment at a time: a count per criterion and status."""
+
+    def __init__(self) -> None:
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+        self.total = 0
+
+    def add(self, assessment: dict[str, Any]) -> None:
+        self.total += 1
+        for c in assessment["criteria"]:
+            if c["id"] not in self.meta:
+                self.meta[c["id"]] = {"id": c["id"], "title": c["title"], "domain": c["domain"],
+                                      "severity": c["severity"]}
+                self.counts[c["id"]] = dict.fromkeys(STATUS_ORDER, 0)
+            self.counts[c["id"]][c["status"]] += 1
+
+    def groups(self, domains: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+        meta, domain_index = self.meta, {d["id"]: i for i, d in enumerate(domains)}
+        groups: list[dict[str, Any]] = []
+        for rid in sorted(meta, key=lambda r: (domain_index.get(meta[r]["domain"], len(domain_index)), r)):
+            tally = self.counts[rid]
+            assessed = tally["met"] + tally["not_met"]
+            line = {**meta[rid], **tally, "not_in_edition": self.total - sum(tally.values()), "assessed": assessed,
+                    "not_met_share": round(100 * tally["not_met"] / assessed, 1) if assessed else None}
+            if not groups or groups[-1]["domain"] != line["domain"]:
+                title = (domains[domain_index[line["domain"]]]["title"] if line["domain"] in domain_index
+                         else line["domain"])
+                groups.append({"domain": line["domain"], "title": title, "rows": []})
+            groups[-1]["rows"].append(line)
+        return groups
+
+
+def seven_day_check(entries: Iterable[dict[str, Any]], *, rows_wanted: bool = True) -> dict[str, Any]:
     """Population covered by the four priority seven-day hospital standards, weighted by population,
     against the trajectory in force on each submission's date (no trajectory yet counts as 0%).
     `rows_wanted=False` leaves out the row per footprint and counts the verdicts instead."""
-    total = sum(e["assessment"]["submission"]["population"] for e in entries)
-    rows, covered, expected, reporting = [], 0.0, 0.0, 0
-    verdicts = dict.fromkeys(("on_track", "below", "not_reported"), 0)
+    check = _SevenDay(rows_wanted)
     for entry in sorted(entries, key=lambda e: (e["assessment"]["submission"]["code"], e["file"])):
+        check.add(entry)
+    return check.result()
+
+
+class _SevenDay:
+    """seven_day_check gathered one entry at a time, in the order of code then file (the sums
+    are of floats: another order could change the last digit)."""
+
+    def __init__(self, rows_wanted: bool) -> None:
+        self.rows_wanted = rows_wanted
+        self.rows: list[dict[str, Any]] = []
+        self.total, self.covered, self.expected, self.reporting = 0, 0.0, 0.0, 0
+        self.verdicts = dict.fromkeys(("on_track", "below", "not_reported"), 0)
+
+    def add(self, entry: dict[str, Any]) -> None:
         s, facts = entry["assessment"]["submission"], entry["facts"]
         coverage, target = facts.get("seven_day_coverage_pct"), facts.get("seven_day_trajectory_pct")
-        expected += s["population"] * (target or 0.0) / 100
+        self.total += s["population"]
+        self.expected += s["population"] * (target or 0.0) / 100
         if coverage is not None:
-            covered += s["population"] * coverage / 100
-            reporting += s["population"]
+            self.covered += s["population"] * coverage / 100
+            self.reporting += s["population"]
         if coverage is None:
             verdict = "not_reported"
         else:
             verdict = "on_track" if coverage >= (target or 0.0) else "below"
-        verdicts[verdict] += 1
-        if not rows_wanted:
-            continue
-        rows.append({"code": s["code"], "name": s["name"], "stem": entry["stem"], "population": s["population"],
-                     "submitted_on": s["submitted_on"], "coverage": coverage, "trajectory": target,
-                     "verdict": verdict})
+        self.verdicts[verdict] += 1
+        if self.rows_wanted:
+            self.rows.append({"code": s["code"], "name": s["name"], "stem": entry["stem"],
+                              "population": s["population"], "submitted_on": s["submitted_on"],
+                              "coverage": coverage, "trajectory": target, "verdict": verdict})
 
-    def share(part: float) -> float | None:
-        return round(100 * part / total, 1) if total else None
+    def result(self) -> dict[str, Any]:
+        total = self.total
 
-    covered_share, expected_share = share(covered), share(expected)
-    return {
-        "covered_share": covered_share, "expected_share": expected_share,
-        "covered_population": round(covered), "total_population": total,
-        "unreported_share": share(total - reporting), "unreported_population": total - reporting,
-        "on_track": None if covered_share is None or expected_share is None else covered_share >= expected_share,
-        "rows": rows, "verdicts": verdicts,
-    }
+        def share(part: float) -> float | None:
+            return round(100 * part / total, 1) if total else None
+
+        covered_share, expected_share = share(self.covered), share(self.expected)
+        return {
+            "covered_share": covered_share, "expected_share": expected_share,
+            "covered_population": round(self.covered), "total_population": total,
+            "unreported_share": share(total - self.reporting), "unreported_population": total - self.reporting,
+            "on_track": None if covered_share is None or expected_share is None else covered_share >= expected_share,
+            "rows": self.rows, "verdicts": self.verdicts,
+        }
 
 
 def readiness_label(assessment: dict[str, Any]) -> str:
@@ -251,57 +317,81 @@ _GENERIC_READINESS = {"ready": "Ready", "aspirant": "Aspirant", "not_yet": "Not 
                       "not_applicable": "Not assessed in this period"}
 
 
-def readiness_check(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def readiness_check(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """How many footprints, and what share of the batch's population, stand at each readiness
     verdict. Each edition names its own (a batch may mix a 2017 and a 2019 return), so a row is a
     level in one edition's words; every level of the editions present is shown, empty or not."""
-    total = sum(e["assessment"]["submission"]["population"] for e in entries) or 1
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for e in entries:
-        a = e["assessment"]
-        groups.setdefault((a["ics_readiness"], readiness_label(a)), []).append(e)
-    for level in READINESS_LEVELS:  # the generic levels stay visible when nobody stands at them
-        if not any(key[0] == level for key in groups):
-            groups[(level, _GENERIC_READINESS[level])] = []
-    rank = {level: i for i, level in enumerate(READINESS_LEVELS)}
-    out = []
-    for (level, label), members in sorted(groups.items(), key=lambda kv: (rank.get(kv[0][0], 99), kv[0][1])):
-        population = sum(e["assessment"]["submission"]["population"] for e in members)
-        out.append({"level": level, "label": label, "footprints": len(members), "population": population,
-                    "share": round(100 * population / total, 1)})
-    return out
+    tally = _ReadinessTally()
+    for entry in entries:
+        tally.add(entry["assessment"])
+    return tally.result()
+
+
+class _ReadinessTally:
+    """readiness_check gathered one assessment at a time: footprints and population per verdict."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, str], list[int]] = {}  # (level, label): [footprints, population]
+
+    def add(self, assessment: dict[str, Any]) -> None:
+        group = self.groups.setdefault((assessment["ics_readiness"], readiness_label(assessment)), [0, 0])
+        group[0] += 1
+        group[1] += assessment["submission"]["population"]
+
+    def result(self) -> list[dict[str, Any]]:
+        groups = dict(self.groups)
+        total = sum(population for _, population in groups.values()) or 1
+        for level in READINESS_LEVELS:  # the generic levels stay visible when nobody stands at them
+            if not any(key[0] == level for key in groups):
+                groups[(level, _GENERIC_READINESS[level])] = [0, 0]
+        rank = {level: i for i, level in enumerate(READINESS_LEVELS)}
+        return [{"level": level, "label": label, "footprints": footprints, "population": population,
+                 "share": round(100 * population / total, 1)}
+                for (level, label), (footprints, population)
+                in sorted(groups.items(), key=lambda kv: (rank.get(kv[0][0], 99), kv[0][1]))]
 
 
 def dashboard(entries: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]], *,
               domains: Sequence[dict[str, str]], ratings: Sequence[str], stages: Sequence[str],
-              catalogue_version: str) -> dict[str, Any]:
-    """Everything the batch dashboard shows, as plain data."""
-    rows = league(entries, domains, ratings, stages)
-    by_stem = {e["stem"]: e for e in entries}
-    used = {d["domain"] for e in entries for d in e["assessment"]["domains"]}
-    shown_domains = [d for d in domains if d["id"] in used]
-    medians = peer_medians(entries)
-    assessments = [e["assessment"] for e in entries]
+              catalogue_version: str, rows: Sequence[dict[str, Any]] | None = None,
+              medians: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the batch dashboard shows, as plain data.
+
+    `entries` are read in one pass (and once more for the heatmap of a small batch), so they may
+    be read from disk one at a time (assess.spooled.Entries); `rows` (the league, when already
+    made) and `medians` (peer_medians, when already taken) save a pass each. Beyond LARGE_BATCH
+    submissions only aggregates and the best LEAGUE_SHOWN rows are kept."""
+    rows = league(entries, domains, ratings, stages) if rows is None else rows
     large = len(entries) > LARGE_BATCH
+    in_order = getattr(entries, "in_code_order", False)
+    tally = _Tally(large, None if medians is not None else _Medians(), _SevenDay(not large) if in_order else None)
+    for entry in entries:
+        tally.add(entry)
+    medians = tally.medians.result() if tally.medians is not None else medians
+    assert medians is not None
+    used = tally.domains
+    shown_domains = [d for d in domains if d["id"] in used]
+    seven_day = tally.seven_day.result() if tally.seven_day is not None else seven_day_check(
+        entries, rows_wanted=not large)
     return {
         "large": large,
-        "league_shown": rows[:LEAGUE_SHOWN] if large else rows,
+        "league_shown": list(rows[:LEAGUE_SHOWN] if large else rows),
         "errors_shown": list(errors[:ERRORS_SHOWN]) if large else list(errors),
-        "criteria": criteria_summary(entries, domains) if large else None,
+        "criteria": tally.criteria.groups(domains) if tally.criteria is not None else None,
         "count": len(entries),
         "files_failed": sorted({e["file"] for e in errors}),
         "errors": list(errors),
-        "illustrative": sum(1 for a in assessments if a["submission"]["illustrative"]),
+        "illustrative": tally.illustrative,
         "catalogue_version": catalogue_version,
-        "editions": sorted({(a["edition"], a["edition_title"]) for a in assessments}),
-        "population": sum(a["submission"]["population"] for a in assessments),
+        "editions": sorted(tally.editions),
+        "population": tally.population,
         "domains": shown_domains,
         "league": rows,
-        "ratings": _distribution([a["rating"] for a in assessments], list(reversed(ratings))),
-        "stages": _distribution([a["stage"] for a in assessments], list(reversed(stages))),
-        "readiness": readiness_check(entries),
-        "seven_day": seven_day_check(entries, rows_wanted=not large),
-        "heatmap": None if large else heatmap([by_stem[r["stem"]] for r in rows], domains),
+        "ratings": _distribution(tally.ratings, list(reversed(ratings))),
+        "stages": _distribution(tally.stages, list(reversed(stages))),
+        "readiness": tally.readiness.result(),
+        "seven_day": seven_day,
+        "heatmap": None if large else heatmap(_in_league_order(entries, rows), domains),
         "medians": {
             "bands": [{"id": b.id, "label": b.label, "size": medians["band_sizes"][b.id]} for b in SIZE_BANDS],
             "rows": [{"id": d["id"], "name": d["title"], "batch": medians["batch"].get(d["id"]),
@@ -309,3 +399,37 @@ def dashboard(entries: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]
                      for d in [*shown_domains, {"id": OVERALL, "title": "Overall score"}]],
         },
     }
+
+
+class _Tally:
+    """What the dashboard counts over a batch, gathered one entry at a time."""
+
+    def __init__(self, large: bool, medians: _Medians | None, seven_day: _SevenDay | None) -> None:
+        self.medians, self.seven_day = medians, seven_day
+        self.criteria = _CriteriaTally() if large else None
+        self.readiness = _ReadinessTally()
+        self.domains: set[str] = set()
+        self.editions: set[tuple[str, str]] = set()
+        self.ratings: Counter[str] = Counter()
+        self.stages: Counter[str] = Counter()
+        self.illustrative = self.population = 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        a = entry["assessment"]
+        self.domains.update(d["domain"] for d in a["domains"])
+        self.editions.add((a["edition"], a["edition_title"]))
+        self.ratings[a["rating"]] += 1
+        self.stages[a["stage"]] += 1
+        self.illustrative += bool(a["submission"]["illustrative"])
+        self.population += a["submission"]["population"]
+        self.readiness.add(a)
+        for part in (self.medians, self.criteria):
+            if part is not None:
+                part.add(a)
+        if self.seven_day is not None:
+            self.seven_day.add(entry)
+
+
+def _in_league_order(entries: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_stem = {e["stem"]: e for e in entries}
+    return [by_stem[r["stem"]] for r in rows]

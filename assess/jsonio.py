@@ -56,3 +56,17 @@ def loads(data: bytes | str) -> Any:
         except orjson.JSONDecodeError:
             pass
     return json.loads(data)
+
+
+def compact_bytes(data: Any) -> bytes:
+    """`data` as compact JSON (key order kept) that `loads` reads back equal: orjson where its
+    output reads back as the same value (it writes NaN and infinity as null), else the standard
+    library. For files the batch writes and reads back itself, not for people."""
+    if orjson is not None:
+        try:
+            out = orjson.dumps(data)
+        except (TypeError, orjson.JSONEncodeError):
+            out = None
+        if out is not None and orjson.loads(out) == data:
+            return out
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

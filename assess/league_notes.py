@@ -15,11 +15,11 @@ COLUMN = ("also_submitted_in", "Also submitted in (not ranked)")
 SHEET = "Not ranked"
 
 
-def duplicate_notes(rows: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]],
+def duplicate_notes(rows: Any, errors: Sequence[dict[str, Any]],
                     ) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
     """Mark each league row whose code was also submitted in files not ranked (the column's value
-    is set on the row); return the extra league column and the extra sheet, both empty when the
-    batch had no duplicate codes."""
+    is set on each row as it is made: `rows` is an assess.spooled.LeagueRows); return the extra
+    league column and the extra sheet, both empty when the batch had no duplicate codes."""
     twins = [e for e in errors if e.get("duplicate")]
     if not twins:
         return [], []
@@ -28,10 +28,13 @@ def duplicate_notes(rows: Sequence[dict[str, Any]], errors: Sequence[dict[str, A
     by_code: dict[str, list[str]] = {}
     for e in twins:
         by_code.setdefault(str(e.get("code", "")).casefold(), []).append(e["file"])
-    for row in rows:
+
+    def mark(row: dict[str, Any], entry: dict[str, Any]) -> None:
         others = by_code.get(str(row.get("code", "")).casefold())
         if others:
             row[COLUMN[0]] = ", ".join(sorted(others))
+
+    rows.marks.append(mark)
     frame = pd.DataFrame([{"File": e["file"], "Code": e.get("code"), "Reason": e["message"]} for e in twins],
                          columns=["File", "Code", "Reason"])
     return [COLUMN], [(SHEET, frame)]

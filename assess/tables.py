@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .report import READINESS, write_atomic
 from .textsafe import csv_cell, visible
@@ -34,16 +34,21 @@ def league_columns(domains: Sequence[dict[str, str]], extra: Sequence[tuple[str,
     ]
 
 
-def league_records(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
+def league_records(rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
                    extra: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
     """The league rows flattened to one value per column (csv column names)."""
-    out = []
+    return list(iter_league_records(rows, domains, extra))
+
+
+def iter_league_records(rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
+                        extra: Sequence[tuple[str, str]] = ()) -> Iterator[dict[str, Any]]:
+    """league_records one row at a time (the league may be read from disk as it goes)."""
+    columns = league_columns(domains, extra)
     for row in rows:
-        record = {key: row.get(key) for key, _ in league_columns(domains, extra)}
+        record = {key: row.get(key) for key, _ in columns}
         record.update({f"score_{d['id']}": row["domains"].get(d["id"]) for d in domains})
         record["report"] = f"reports/{row['stem']}.html"
-        out.append(record)
-    return out
+        yield record
 
 
 def defuse(value: Any) -> Any:
@@ -54,16 +59,99 @@ def defuse(value: Any) -> Any:
     return value
 
 
-def league_csv(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
+def league_csv(rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
                extra: Sequence[tuple[str, str]] = ()) -> str:
     """league.csv: one row per submission, machine-readable column names and values."""
-    import pandas as pd
+    layout = _CsvLayout([key for key, _ in league_columns(domains, extra)])
+    text = "".join(layout.chunks(iter_league_records(rows, domains, extra)))
+    return text if layout.settled else "".join(layout.chunks(iter_league_records(rows, domains, extra)))
 
-    columns = [key for key, _ in league_columns(domains, extra)]
-    records = [{k: defuse(visible(v) if isinstance(v, str) else v) for k, v in r.items()}
-               for r in league_records(rows, domains, extra)]
-    frame = pd.DataFrame(records, columns=columns)
-    return BOM + str(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"))
+
+def write_league_csv(path: Any, rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
+                     extra: Sequence[tuple[str, str]] = ()) -> None:
+    """Write league.csv atomically, row by row (the same bytes as `league_csv`): `rows` is read
+    once, or twice when a column's values turned out to be of mixed kinds (see _CsvLayout)."""
+    layout = _CsvLayout([key for key, _ in league_columns(domains, extra)])
+    write_atomic(path, layout.chunks(iter_league_records(rows, domains, extra)))
+    if not layout.settled:
+        write_atomic(path, layout.chunks(iter_league_records(rows, domains, extra)))
+
+
+class _CsvLayout:
+    """league.csv's cells as pandas' DataFrame.to_csv(float_format="%.1f") wrote them, which the
+    file's readers know: a column's type follows from all its values (whole numbers alone are
+    written as such; with a decimal or a blank among them, every number gets one decimal; a
+    column holding text writes each value as text; blanks are empty). Written in one pass, each
+    cell in the kind its column had so far; `settled` is False when a column's kind changed
+    after a cell was written in another, and a second pass (with every kind now known) writes
+    the same bytes as if the kinds had been known from the start."""
+
+    ROWS_PER_CHUNK = 512
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.tags: list[set[str]] = [set() for _ in self.columns]
+        self.fixed: list[str] | None = None
+        self.settled = True
+
+    def chunks(self, records: Iterable[dict[str, Any]]) -> Iterator[str]:
+        """BOM, header and rows, a few hundred rows at a time."""
+        if not self.settled:  # the second pass: every column's kind is known
+            self.fixed, self.settled = [_csv_kind(tags) for tags in self.tags], True
+        used: list[set[str]] = [set() for _ in self.columns]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        buffer.write(BOM)
+        writer.writerow(self.columns)
+        for count, record in enumerate(records, 1):
+            cells = []
+            for i, key in enumerate(self.columns):
+                value = record.get(key)
+                value = defuse(visible(value)) if isinstance(value, str) else value
+                if self.fixed is None:
+                    self.tags[i].add(_csv_tag(value))
+                    kind = _csv_kind(self.tags[i])
+                else:
+                    kind = self.fixed[i]
+                text = _csv_text(kind, value)
+                if text:
+                    used[i].add(kind)
+                cells.append(text)
+            writer.writerow(cells)
+            if count % self.ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+        if self.fixed is None:
+            self.settled = all(kinds <= {_csv_kind(tags)} for kinds, tags in zip(used, self.tags))
+
+
+def _csv_tag(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float" if value == value else "nan"
+    return "other"
+
+
+def _csv_kind(tags: set[str]) -> str:
+    """The kind of a column holding values of these tags (pandas' dtype for it)."""
+    if "other" in tags or ("bool" in tags and tags != {"bool"}):
+        return "object"
+    if tags & {"float", "nan"} or tags >= {"int", "none"}:
+        return "float"
+    return "int" if "int" in tags else "object"
+
+
+def _csv_text(kind: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return "%.1f" % value if kind == "float" else str(value)
 
 
 def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str,
@@ -315,7 +403,7 @@ def write_tables(out_dir: Any, rows: Sequence[dict[str, Any]], domains: Sequence
                  catalogue: Any = None) -> None:
     """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically. `entries`
     (the batch's scored entries, with their spool files) feed the workbook's detail sheets."""
-    write_atomic(out_dir / "league.csv", league_csv(rows, domains, extra))
+    write_league_csv(out_dir / "league.csv", rows, domains, extra)
     write_atomic(out_dir / "league.xlsx", league_xlsx(rows, domains, stamp=stamp, extra=extra, sheets=sheets,
                                                       entries=entries, catalogue=catalogue))
     write_atomic(out_dir / "errors.csv", errors_csv(errors))

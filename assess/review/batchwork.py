@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError
 from .diff import diff_assessments
@@ -146,12 +146,13 @@ def unknown_codes(inputs: ReviewInputs, codes: Sequence[str]) -> list[dict[str, 
     return rows
 
 
-def compare(entries: list[dict[str, Any]], inputs: ReviewInputs, ratings: list[str]) -> dict[str, dict[str, Any]]:
-    """For each entry with a previous submission: the diff (for its gap report, by stem), also
-    recorded as `since_previous` in its assessment on disk and in its slim summary."""
-    out: dict[str, dict[str, Any]] = {}
+def compare(entries: Iterable[dict[str, Any]], inputs: ReviewInputs,
+            ratings: list[str]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """For each entry with a previous submission, the entry and its diff (for its gap report),
+    one at a time; the diff's summary is recorded as `since_previous` in the assessment on disk
+    and in the entry's slim summary (the caller keeps the entry and the diff as it needs)."""
     if inputs.previous_file is None:
-        return out
+        return
     for entry in entries:
         code = entry["assessment"]["submission"]["code"]
         old = inputs.previous.get(code)
@@ -167,8 +168,7 @@ def compare(entries: list[dict[str, Any]], inputs: ReviewInputs, ratings: list[s
         with open(entry["spool"], "w", encoding="utf-8") as handle:
             handle.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
         entry["assessment"]["since_previous"] = summary
-        out[entry["stem"]] = change
-    return out
+        yield entry, change
 
 
 def since_summary(change: dict[str, Any]) -> dict[str, Any]:
@@ -188,33 +188,34 @@ def since_summary(change: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def league_extras(rows: list[dict[str, Any]], entries: list[dict[str, Any]],
-                  inputs: ReviewInputs) -> list[tuple[str, str]]:
-    """Add the moderation and change columns to each league row; return the columns to append."""
+def league_extras(rows: Any, inputs: ReviewInputs) -> list[tuple[str, str]]:
+    """The moderation and change columns to append to the league, each row's values added as the
+    row is made (`rows`: an assess.spooled.LeagueRows); none when the batch has no review."""
     if not inputs.active:
         return []
-    by_stem = {e["stem"]: e["assessment"] for e in entries}
-    for row in rows:
-        a = by_stem[row["stem"]]
-        engine = a.get("engine") or a
-        moderation = a.get("moderation") or {}
-        since = a.get("since_previous")
-        row["decisions"] = moderation.get("decisions", [])
-        row.update({"engine_score": engine["score"], "engine_rating": engine["rating"],
-                    "overrides": moderation.get("overrides", 0), "stale_decisions": moderation.get("stale", 0)})
-        if since:
-            row.update({
-                "previous_submitted_on": since["previous_submitted_on"], "previous_rating": since["previous_rating"],
-                "previous_score": since["previous_score"], "score_change": since["score_change"],
-                "rating_change": f"{since['previous_rating']} -> {a['rating']}"
-                if since["previous_rating"] != a["rating"] else "unchanged",
-                "newly_met": ", ".join(since["newly_met"]), "newly_unmet": ", ".join(since["newly_unmet"]),
-            })
-        elif inputs.previous_file is not None:
-            row["change_note"] = f"no previous submission in {inputs.previous_file}"
-        if inputs.warnings:
-            row["change_note"] = "; ".join(filter(None, [row.get("change_note"), *inputs.warnings]))
+    rows.marks.append(lambda row, entry: _add_extras(row, entry["assessment"], inputs))
     return list(CHANGE_COLUMNS)
+
+
+def _add_extras(row: dict[str, Any], a: dict[str, Any], inputs: ReviewInputs) -> None:
+    engine = a.get("engine") or a
+    moderation = a.get("moderation") or {}
+    since = a.get("since_previous")
+    row["decisions"] = moderation.get("decisions", [])
+    row.update({"engine_score": engine["score"], "engine_rating": engine["rating"],
+                "overrides": moderation.get("overrides", 0), "stale_decisions": moderation.get("stale", 0)})
+    if since:
+        row.update({
+            "previous_submitted_on": since["previous_submitted_on"], "previous_rating": since["previous_rating"],
+            "previous_score": since["previous_score"], "score_change": since["score_change"],
+            "rating_change": f"{since['previous_rating']} -> {a['rating']}"
+            if since["previous_rating"] != a["rating"] else "unchanged",
+            "newly_met": ", ".join(since["newly_met"]), "newly_unmet": ", ".join(since["newly_unmet"]),
+        })
+    elif inputs.previous_file is not None:
+        row["change_note"] = f"no previous submission in {inputs.previous_file}"
+    if inputs.warnings:
+        row["change_note"] = "; ".join(filter(None, [row.get("change_note"), *inputs.warnings]))
 
 
 CHANGE_SHEET = (("code", "Code"), ("name", "Name"), ("previous_submitted_on", "Previous submission"),
@@ -227,12 +228,15 @@ DECISION_SHEET = (("submission", "Code"), ("criterion", "Criterion"), ("title", 
                   ("evidence", "Evidence"), ("current_fingerprint", "Fingerprint"))
 
 
-def league_sheets(rows: list[dict[str, Any]], inputs: ReviewInputs) -> list[tuple[str, Any]]:
+def league_sheets(rows: Sequence[dict[str, Any]], inputs: ReviewInputs) -> list[tuple[str, Any]]:
     """Extra sheets of league.xlsx: "Change" (one row per footprint, against the previous results)
-    and "Moderation" (one row per decision), each only when the batch was given them."""
+    and "Moderation" (one row per decision), each only when the batch was given them (pandas is
+    imported only then)."""
+    sheets: list[tuple[str, Any]] = []
+    if not inputs.active:
+        return sheets
     import pandas as pd
 
-    sheets = []
     if inputs.previous_file is not None:
         frame = pd.DataFrame([{k: r.get(k) for k, _ in CHANGE_SHEET} for r in rows],
                              columns=[k for k, _ in CHANGE_SHEET])
@@ -247,7 +251,7 @@ def league_sheets(rows: list[dict[str, Any]], inputs: ReviewInputs) -> list[tupl
     return sheets
 
 
-def dashboard_block(entries: list[dict[str, Any]], inputs: ReviewInputs,
+def dashboard_block(entries: Sequence[dict[str, Any]], inputs: ReviewInputs,
                     errors: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """Who improved and who declined since the previous results, and the moderation tally."""
     if not inputs.active:
