@@ -257,8 +257,8 @@ def _unmet_row(sub: dict[str, Any], c: dict[str, Any]) -> list[Any]:
     fields = "; ".join(str(x.get("path") or "") for x in clauses)
     submitted = [x.get("submitted") for x in clauses]
     shown: Any = submitted[0] if len(submitted) == 1 else "; ".join(_text(v) for v in submitted)
-    if isinstance(shown, (list, dict)) or shown is None:
-        shown = _text(shown)
+    if isinstance(shown, (list, dict, bool)) or shown is None:
+        shown = _text(shown)  # yes/no as the gap report words them (a boolean cell reads TRUE/FALSE)
     required = "; ".join(str(x.get("text") or "").rpartition("expected ")[2] for x in clauses)
     source = c.get("source") or {}
     return [sub["code"], sub["name"], c["id"], c["title"], c["severity"], fields, shown, required,

@@ -104,8 +104,10 @@ class Workbook:
     def __exit__(self, kind: Any, *_: Any) -> None:
         if kind is None:
             self.close()
-        else:
-            self._zip.close()
+            return
+        if self._open is not None:  # a failure: release what is open; the file is not a workbook
+            self._open.abandon()
+        self._zip.close()
 
     def sheet(self, title: str, columns: Sequence[Column], *, freeze: str | None = "A2",
               rows_hint: int = 0) -> Sheet:
@@ -227,11 +229,22 @@ class Sheet:
     def __exit__(self, kind: Any, *_: Any) -> None:
         if kind is None:
             self.close()
+        else:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Release the sheet's zip member and temporary files after a failure."""
+        for handle in (self._links, self._targets):
+            if handle is not None:
+                handle.close()
+        self._links = self._targets = None
+        self._member.close()
+        self._book._open = None
 
     def append(self, values: Sequence[Any], *, link: tuple[int, str] | None = None) -> None:
         """One row of values, in column order (None leaves a cell empty); `link` = (0-based column,
         target) makes that cell a hyperlink to the target (a relative path such as reports/X.html)."""
-        if self.rows + 1 >= MAX_ROWS:
+        if self.rows >= MAX_ROWS:
             raise ValueError(f"sheet {self.title!r}: more than {MAX_ROWS - 1:,} rows")
         if len(values) > len(self._columns):
             raise ValueError(f"sheet {self.title!r}: {len(values)} values for {len(self._columns)} columns")
