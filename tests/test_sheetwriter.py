@@ -14,7 +14,8 @@ from assess.workbook import sheetwriter
 from assess.workbook.sheetwriter import DATE, INT, ONE_DP, Column, Workbook
 
 HOSTILE = ['=HYPERLINK("http://example.invalid","click")', "+1", "-2+3", "@SUM(A1:A9)", "=1+1", "\tTAB",
-           "<b>&amp;</b>", '"quoted"', "  padded  ", "a\u202egpj.exe", "bell\x07", "line\nbreak", "é ü 中文 😀"]
+           "<b>&amp;</b>", '"quoted"', "  padded  ", "a\u202egpj.exe", "bell\x07", "line\nbreak", "é ü 中文 😀",
+           "not\ufffexml\uffff"]
 
 
 def _book(build: object, **options: object) -> bytes:
@@ -68,7 +69,8 @@ def test_text_is_always_text_and_shows_its_control_characters() -> None:
     assert all(c.data_type == "s" for c in cells)
     assert [c.value for c in cells] == [
         '=HYPERLINK("http://example.invalid","click")', "+1", "-2+3", "@SUM(A1:A9)", "=1+1", "\\tTAB",
-        "<b>&amp;</b>", '"quoted"', "  padded  ", "a\\u202egpj.exe", "bell\\x07", "line\\nbreak", "é ü 中文 😀"]
+        "<b>&amp;</b>", '"quoted"', "  padded  ", "a\\u202egpj.exe", "bell\\x07", "line\\nbreak", "é ü 中文 😀",
+        "not\\ufffexml\\uffff"]
     assert ws.freeze_panes == "A2"
 
 

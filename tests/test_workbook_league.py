@@ -128,3 +128,17 @@ def test_csv_files_carry_a_bom(league: tuple[Path, openpyxl.Workbook]) -> None:
     out, _ = league
     for name in ("league.csv", "errors.csv"):
         assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_pandas_reads_every_sheet_typed(league: tuple[Path, openpyxl.Workbook]) -> None:
+    import pandas as pd
+
+    out, book = league
+    frames = pd.read_excel(out / "league.xlsx", sheet_name=None)
+    assert list(frames) == SHEETS
+    for title in SHEETS[:-1]:
+        assert frames[title].shape[0] == book[title].max_row - 1, title
+    league_frame = frames["League"]
+    assert str(league_frame["Submitted on"].dtype).startswith("datetime64")
+    assert league_frame["Population"].dtype.kind == "i" and league_frame["Overall score"].dtype.kind == "f"
+    assert set(league_frame["Name"]) >= set(HOSTILE.values())

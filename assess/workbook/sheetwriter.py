@@ -50,6 +50,7 @@ _FLUSH_ROWS = 500  # rows formatted before one write into the compressor
 _ZIP64_CELLS = 4_000_000  # a sheet of more cells may pass 2 GiB uncompressed: its member gets zip64
 _WHEN = (1980, 1, 1, 0, 0, 0)
 _SHEET_NAME = re.compile(r"[^\[\]:*?/\\]{1,31}")
+_NOT_XML = re.compile("[\ufffe\uffff]")
 _XML_SPECIAL = re.compile(r"[&<>\"]")
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
@@ -360,9 +361,12 @@ def _copy(source: IO[str], write: Any) -> None:
 
 
 def _clean(text: str) -> str:
-    """Text as a cell shows it: control and bidi characters as escapes, cut at Excel's limit."""
+    """Text as a cell shows it: control and bidi characters as escapes (and the two characters XML
+    forbids that `visible` leaves, U+FFFE and U+FFFF), cut at Excel's limit."""
     if find_active(text):
         text = visible(text)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if len(text) > MAX_TEXT:
         note = f"… (cut: {len(text):,} characters)"
         text = text[:MAX_TEXT - len(note)] + note
