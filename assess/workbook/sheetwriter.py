@@ -144,7 +144,7 @@ class Workbook:
         self._sheets.append((sheet.title, autofilter))
         self._open = None
 
-    def text_cell(self, ref: str, text: str, style: str = "") -> str:
+    def _text_cell(self, ref: str, text: str, style: str = "") -> str:
         """The XML of a text cell at `ref` (`style`: ' s="N"' or none), shown as `_clean` shows it:
         shared while the table has room (looked up by the text as given: cleaned once)."""
         index = self._shared.get(text)
@@ -286,13 +286,13 @@ class Sheet:
         if isinstance(value, _Styled):
             if value.link is not None:
                 return self._link_cell(ref, value.value, value.link)
-            return book.text_cell(ref, str(value.value), ' s="1"')
+            return book._text_cell(ref, str(value.value), ' s="1"')
         if isinstance(value, str):
             if is_date and len(value) == 10:
                 serial = _serial(value)
                 if serial is not None:
                     return f'<c r="{ref}" s="2"><v>{serial}</v></c>'
-            return book.text_cell(ref, value)
+            return book._text_cell(ref, value)
         if isinstance(value, bool):
             return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
         if isinstance(value, dt.date):
@@ -300,7 +300,7 @@ class Sheet:
             return f'<c r="{ref}" s="2"><v>{days.days}</v></c>'
         if isinstance(value, (int, float)) and math.isfinite(value):  # a subclass, e.g. numpy's
             return f'<c r="{ref}"{style}><v>{float(value)!r}</v></c>'
-        return book.text_cell(ref, str(value))  # anything else, and NaN or infinity, which Excel lacks as numbers
+        return book._text_cell(ref, str(value))  # anything else, and NaN or infinity, which Excel lacks as numbers
 
     def _link_cell(self, ref: str, value: Any, target: str) -> str:
         if self.links >= MAX_LINKS:
@@ -312,7 +312,7 @@ class Sheet:
         self._links.write(f'<hyperlink ref="{ref}" r:id="rId{self.links}"/>')
         self._targets.write(f'<Relationship Id="rId{self.links}" Type="{_REL}/hyperlink" '
                             f'Target="{xml_text(target)}" TargetMode="External"/>')
-        return self._book.text_cell(ref, str(value), ' s="5"')
+        return self._book._text_cell(ref, str(value), ' s="5"')
 
     def _emit(self, text: str) -> None:
         self._member.write(text.encode("utf-8"))
