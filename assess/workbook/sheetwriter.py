@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..textsafe import find_active, visible
+from .reader import letters, quote_sheet
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 MAX_COLUMNS = 16_384
@@ -72,15 +73,6 @@ class Column:
 def xml_text(text: str) -> str:
     """`text` escaped for XML element content and attribute values."""
     return _XML_SPECIAL.sub(lambda m: _XML_ESCAPES[m.group()], text) if _XML_SPECIAL.search(text) else text
-
-
-def column_letter(index: int) -> str:
-    """The letters of a 1-based column number: 1 is A, 27 is AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class Workbook:
@@ -195,7 +187,7 @@ class Workbook:
                          for i, (t, _) in enumerate(self._sheets, 1))
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-            f"{xml_text(_quoted(t))}!{_absolute(ref)}</definedName>"
+            f"{xml_text(quote_sheet(t))}!{_absolute(ref)}</definedName>"
             for i, (t, ref) in enumerate(self._sheets) if ref)
         return (_HEAD + f"<workbook {_NS} {_NS_R}><bookViews><workbookView/></bookViews><sheets>{sheets}</sheets>"
                 + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>")
@@ -209,7 +201,7 @@ class Sheet:
         self.title, self.rows = title, 0
         self._book, self._member, self._index = book, member, index
         self._columns = list(columns)
-        self._letters = [column_letter(i) for i in range(1, len(columns) + 1)]
+        self._letters = [letters(i) for i in range(1, len(columns) + 1)]
         self._styles = [f' s="{_XF[c.format]}"' if c.format else "" for c in columns]
         self._dates = [c.format == DATE for c in columns]
         self._pending: list[str] = []
@@ -401,10 +393,6 @@ def _views(freeze: str | None, selected: bool) -> str:
     return (f'<sheetViews><sheetView workbookViewId="0"{tab}><pane{split} topLeftCell="{freeze}" '
             f'activePane="{pane}" state="frozen"/><selection pane="{pane}" activeCell="{freeze}" '
             f'sqref="{freeze}"/></sheetView></sheetViews>')
-
-
-def _quoted(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
 
 
 def _absolute(ref: str) -> str:
