@@ -186,7 +186,8 @@ def test_league_workbook_has_change_and_moderation_sheets(tmp_path):
                  "--decisions", FIXTURES / "review" / "decisions.yaml")
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(out / "league.xlsx", sheet_name=None)
-    assert list(sheets) == ["League", "Change", "Moderation", "Domain scores", "Criteria", "Unmet criteria", "About"]
+    assert list(sheets) == ["League", "Change", "Moderation", "Domain scores", "Criteria", "Criteria summary",
+                           "Unmet criteria", "About"]
     change = sheets["Change"].set_index("Code")
     assert change.loc["DORSET", "Previous rating"] == "Outstanding" and change.loc["DORSET", "Score change"] > 0
     moderation = sheets["Moderation"]

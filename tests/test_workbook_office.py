@@ -141,3 +141,34 @@ def test_formulas_are_read_from_the_values_libreoffice_computed(office: Any, tmp
     sub = validate(read_source(office(path)))
     assert sub.governance.board_meetings_last_12_months == 12
     assert sub.seven_day.gp_extended_access_pct == 75.0
+
+
+def test_the_batch_league_workbook_opens_in_libreoffice_with_every_cell_as_written(
+        office: Any, tmp_path: Path) -> None:
+    """league.xlsx comes from the batch's own streaming writer: LibreOffice opens every sheet and
+    keeps each value, its type, the links and the filters (hostile names stay text)."""
+    import yaml
+
+    from assess import load_catalogue
+    from assess.batch import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(FIXTURE.parent.glob("*.yaml"))[:4]:
+        shutil.copy(path, folder / path.name)
+    hostile = yaml.safe_load(FIXTURE.read_text())
+    hostile["footprint"]["name"], hostile["footprint"]["code"] = "=SUM(1,2)", "HOSTILE"
+    (folder / "hostile.yaml").write_text(yaml.safe_dump(hostile))
+    run_batch(folder, tmp_path / "out", catalogue=load_catalogue())
+    written = tmp_path / "out" / "league.xlsx"
+    ours, theirs = load_workbook(written), load_workbook(office(written))
+    assert theirs.sheetnames == ours.sheetnames
+    for title in ours.sheetnames:
+        mine, saved = ours[title], theirs[title]
+        assert [[c.value for c in r] for r in saved.iter_rows()] == [[c.value for c in r] for r in mine.iter_rows()]
+        assert [[c.data_type for c in r] for r in saved.iter_rows()] == [[c.data_type for c in r] for r in mine.iter_rows()]
+        assert saved.auto_filter.ref == mine.auto_filter.ref  # (headless LibreOffice drops every frozen pane)
+        # a link is relative to the workbook's folder: the copy saved one folder down points one up
+        links = [(c.coordinate, "../" + c.hyperlink.target) for r in mine.iter_rows() for c in r if c.hyperlink]
+        assert [(c.coordinate, c.hyperlink.target) for r in saved.iter_rows() for c in r if c.hyperlink] == links
+    assert any(c.value == "=SUM(1,2)" for c in theirs["League"]["C"])
