@@ -294,7 +294,9 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
                 break
             else:
                 continue
-            # a scalar or an alias: its value goes into the open container (or is the root)
+            # a scalar or an alias: its value goes into the open container (or is the root); the
+            # same few lines place a new container above, written out twice on purpose: a shared
+            # function would cost a call per value in the reader's hottest loop
             if container is None:
                 root, lines.root_line = value, line
             elif is_map:
