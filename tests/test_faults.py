@@ -164,8 +164,16 @@ def test_a_second_batch_into_the_same_folder_is_refused_while_the_first_runs(
     first = start_batch(drill["inputs"], out, 1)
     while staging(tmp_path) is None and first.poll() is None:
         time.sleep(0.003)
-    second = subprocess.run([sys.executable, "-m", "assess", "batch", str(drill["inputs"]), "--out", str(out)],
-                            capture_output=True, text=True)
+    # held still while the second starts (a Python start-up can outlast a small batch): the lock is
+    # what is tested, not which process is quicker
+    assert first.poll() is None, "the first batch ended before the second could start"
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        assert first.poll() is None, "the first batch ended before the second could start"
+        second = subprocess.run([sys.executable, "-m", "assess", "batch", str(drill["inputs"]), "--out", str(out)],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     first.communicate(timeout=120)
     assert second.returncode == 6
     assert f"Error: another batch (process {first.pid}) is writing to {out}" in second.stderr
