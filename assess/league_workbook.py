@@ -21,20 +21,16 @@ copied into per-submission lists, so it may be a sequence that reads each entry 
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
-import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
-from .report import READINESS, _umask
+from . import jsonio
+from .outdir import staged_file
+from .report import READINESS
 from .workbook.sheetwriter import DATE, INT, ONE_DP, Column, Workbook
 from .workbook.sheetwriter import MAX_LINKS as EXCEL_LINKS
 from .workbook.sheetwriter import MAX_ROWS as EXCEL_ROWS
@@ -240,16 +236,9 @@ def _unmet_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _Cen
 
 
 def _read_spool(path: str) -> dict[str, Any]:
-    """One assessment from its spool file. orjson reads it, or the standard library where orjson
-    refuses (NaN, infinity): jsonio.loads' check for integers beyond 64 bits scans each file with a
-    regular expression (1.3 ms for a 67 KB assessment, more than orjson's parse), and such an
-    integer read as a float shows the same in a cell (Excel's numbers are doubles)."""
+    """One assessment from its spool file."""
     with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        return dict(orjson.loads(data))
-    except orjson.JSONDecodeError:
-        return dict(json.loads(data))
+        return dict(jsonio.loads(handle.read()))
 
 
 def _unmet_row(sub: dict[str, Any], c: dict[str, Any]) -> list[Any]:
@@ -330,18 +319,7 @@ def _about_sheet(book: Workbook, entries: Sequence[dict[str, Any]], census: _Cen
 
 def save_league_xlsx(path: str | Path, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *,
                      stamp: str, **options: Any) -> None:
-    """write_league_xlsx into `path` atomically: through a temporary file in the same folder, synced
-    and renamed (report.write_atomic takes chunks of text; a zip is written with seeks)."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's private 0600
-        with os.fdopen(fd, "w+b") as handle:
-            write_league_xlsx(handle, rows, domains, stamp=stamp, **options)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """write_league_xlsx into `path` inside the batch's staging folder (assess.outdir.staged_file:
+    a temporary name, renamed when complete; the batch syncs its folder once)."""
+    with staged_file(Path(path)) as handle:
+        write_league_xlsx(handle, rows, domains, stamp=stamp, **options)

@@ -23,7 +23,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from .errors import AssessError
 
@@ -72,15 +72,23 @@ def fd_opened(path: Path, flags: int, mode: int = 0o777) -> Iterator[int]:
         os.close(fd)
 
 
-def write_file(path: Path, chunks: str | bytes | Iterable[str | bytes]) -> None:
-    """Write a file inside a staging folder: via a temporary name and a rename, so a file that is
-    cut short never carries its final name, but without an fsync (the batch syncs once)."""
-    parts: Iterable[str | bytes] = [chunks] if isinstance(chunks, (str, bytes)) else chunks
+@contextlib.contextmanager
+def staged_file(path: Path) -> Iterator[IO[bytes]]:
+    """A file inside a staging folder, open for writing (and seeking, as a zip needs): written
+    under a temporary name and renamed when the block ends, so a file that is cut short never
+    carries its final name; no fsync (the batch syncs its folder once)."""
     tmp = path.with_name(f".{path.name}.part")
-    with open(tmp, "wb") as handle:
+    with open(tmp, "w+b") as handle:
+        yield handle
+    os.replace(tmp, path)
+
+
+def write_file(path: Path, chunks: str | bytes | Iterable[str | bytes]) -> None:
+    """Write `chunks` (text or bytes) as one file inside a staging folder (see staged_file)."""
+    parts: Iterable[str | bytes] = [chunks] if isinstance(chunks, (str, bytes)) else chunks
+    with staged_file(path) as handle:
         for part in parts:
             handle.write(part.encode("utf-8") if isinstance(part, str) else part)
-    os.replace(tmp, path)
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,9 +8,10 @@ import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .report import write_atomic
+from .outdir import write_file
 from .textsafe import csv_cell, visible
 
 ERROR_COLUMNS = ("file", "line", "field", "message")
@@ -73,12 +74,13 @@ def league_csv(rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]]
 
 def write_league_csv(path: Any, rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
                      extra: Sequence[tuple[str, str]] = ()) -> None:
-    """Write league.csv atomically, row by row (the same bytes as `league_csv`): `rows` is read
-    once, or twice when a column's values turned out to be of mixed kinds (see _CsvLayout)."""
+    """Write league.csv into a staging folder (assess.outdir.write_file), row by row (the same bytes
+    as `league_csv`): `rows` is read once, or twice when a column's values turned out to be of
+    mixed kinds (see _CsvLayout)."""
     layout = _CsvLayout([key for key, _ in league_columns(domains, extra)])
-    write_atomic(path, layout.chunks(iter_league_records(rows, domains, extra)))
+    write_file(Path(path), layout.chunks(iter_league_records(rows, domains, extra)))
     if not layout.settled:
-        write_atomic(path, layout.chunks(iter_league_records(rows, domains, extra)))
+        write_file(Path(path), layout.chunks(iter_league_records(rows, domains, extra)))
 
 
 class _CsvLayout:
@@ -158,19 +160,6 @@ def _csv_text(kind: str, value: Any) -> str:
     return "%.1f" % value if kind == "float" else str(value)
 
 
-def league_xlsx(rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *, stamp: str,
-                extra: Sequence[tuple[str, str]] = (), sheets: Sequence[tuple[str, Any]] = (),
-                entries: Sequence[dict[str, Any]] = (), catalogue: Any = None) -> bytes:
-    """league.xlsx as bytes (see assess.league_workbook for its sheets; write_tables streams it to
-    disk instead)."""
-    from .league_workbook import write_league_xlsx
-
-    buffer = io.BytesIO()
-    write_league_xlsx(buffer, rows, domains, stamp=stamp, extra=extra, sheets=sheets, entries=entries,
-                      catalogue=catalogue)
-    return buffer.getvalue()
-
-
 def _normalise_zip(data: bytes, stamp: str) -> bytes:
     """The same workbook with fixed member times and a fixed created/modified date."""
     when = f"{stamp}T00:00:00Z".encode()
@@ -203,12 +192,13 @@ def write_tables(out_dir: Any, rows: Sequence[dict[str, Any]], domains: Sequence
                  errors: Sequence[dict[str, Any]], *, stamp: str, extra: Sequence[tuple[str, str]] = (),
                  sheets: Sequence[tuple[str, Any]] = (), entries: Sequence[dict[str, Any]] = (),
                  catalogue: Any = None) -> None:
-    """Write league.csv, league.xlsx and errors.csv into `out_dir`, each atomically (the workbook
-    streamed to disk, never held whole in memory). `entries`
-    (the batch's scored entries, with their spool files) feed the workbook's detail sheets."""
+    """Write league.csv, league.xlsx and errors.csv into `out_dir`, the batch's staging folder: each
+    under a temporary name until complete (assess.outdir.staged_file; the batch syncs the folder
+    once), the workbook streamed to disk, never held whole in memory. `entries` (the batch's scored
+    entries, with their spool files) feed the workbook's detail sheets."""
     from .league_workbook import save_league_xlsx
 
     write_league_csv(out_dir / "league.csv", rows, domains, extra)
     save_league_xlsx(out_dir / "league.xlsx", rows, domains, stamp=stamp, extra=extra, sheets=sheets,
                      entries=entries, catalogue=catalogue)
-    write_atomic(out_dir / "errors.csv", errors_csv(errors))
+    write_file(out_dir / "errors.csv", errors_csv(errors))
