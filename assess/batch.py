@@ -20,7 +20,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from . import dashboard, jsonio, report, spooled, workers
 from .catalogue import Catalogue, load_catalogue
@@ -391,21 +391,6 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
                         [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)], timings)
 
 
-class _LazyTasks(Sequence[Any]):
-    """Tasks made from entries when asked for, so that a batch never holds them all at once."""
-
-    def __init__(self, entries: Sequence[Any], make: Callable[[Any], Any]) -> None:
-        self.entries, self.make = entries, make
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self.make(e) for e in self.entries[index]]
-        return self.make(self.entries[index])
-
-
 def _kept(folder: OutputFolder) -> str:
     if folder.committed:
         return f"the new output is complete in {folder.shown}"
@@ -424,7 +409,7 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
     spool = stage / ".spool"
     spool.mkdir()
     (stage / REPORTS).mkdir()
-    tasks = _LazyTasks(range(len(files)), lambda i: (str(files[i]), one_line(files[i].name), edition,
+    tasks = spooled.Lazy(range(len(files)), lambda i: (str(files[i]), one_line(files[i].name), edition,
                                                      str(spool / f"{i}.json"), token))
     scored = runner.map(score_one, tasks, "Scoring", _crashed_scoring, keep=_holding)
     timings["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
@@ -441,7 +426,7 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
         spooled.write_change(entry["spool"], change)
     medians = dashboard.peer_medians(entries)
     shared = {**report.catalogue_context(catalogue), "medians": medians, "dashboard": "../index.html"}
-    renders = _LazyTasks(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
+    renders = spooled.Lazy(kept, lambda r: (str(stage), r.stem, {"file": r.file, "spool": r.spool}, shared))
     for rows in runner.map(render_one, renders, "Writing reports", _crashed_rendering):
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order

@@ -12,11 +12,38 @@ output needs. A review batch also spools each submission's change since its prev
 from __future__ import annotations
 
 from array import array
-from typing import Any, Callable, Iterator, Sequence, overload
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar, overload
 
 from . import jsonio
 
 SLIM_SUFFIX = ".slim.json"
+T = TypeVar("T")
+
+
+class Lazy(Sequence[T], Generic[T]):
+    """`make(item)` for each of `items`, made when asked for and never kept: a pass over it holds
+    one at a time (a batch's tasks, entries and league rows)."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], T]) -> None:
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self.make(item) for item in self.items[index]]
+        return self.make(self.items[index])
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self.items:
+            yield self.make(item)
 
 
 class Scored:
@@ -37,15 +64,23 @@ def slim_path(spool: str) -> str:
     return spool.removesuffix(".json") + SLIM_SUFFIX
 
 
+def _write(path: str, data: Any) -> None:
+    with open(path, "wb") as handle:
+        handle.write(jsonio.compact_bytes(data))
+
+
+def _read(path: str) -> Any:
+    with open(path, "rb") as handle:
+        return jsonio.loads(handle.read())
+
+
 def write_slim(spool: str, assessment: dict[str, Any], facts: dict[str, Any]) -> None:
     """Write a submission's slim record (its slim assessment and the facts the national checks need)."""
-    with open(slim_path(spool), "wb") as handle:
-        handle.write(jsonio.compact_bytes({"assessment": assessment, "facts": facts}))
+    _write(slim_path(spool), {"assessment": assessment, "facts": facts})
 
 
 def read_slim(spool: str) -> dict[str, Any]:
-    with open(slim_path(spool), "rb") as handle:
-        record: dict[str, Any] = jsonio.loads(handle.read())
+    record: dict[str, Any] = _read(slim_path(spool))
     return record
 
 
@@ -55,21 +90,19 @@ def change_path(spool: str) -> str:
 
 
 def write_change(spool: str, change: dict[str, Any]) -> None:
-    with open(change_path(spool), "wb") as handle:
-        handle.write(jsonio.compact_bytes(change))
+    _write(change_path(spool), change)
 
 
 def read_change(spool: str) -> dict[str, Any] | None:
     """The change written by `write_change`, or None when the submission has no previous one."""
     try:
-        with open(change_path(spool), "rb") as handle:
-            change: dict[str, Any] = jsonio.loads(handle.read())
+        change: dict[str, Any] = _read(change_path(spool))
     except FileNotFoundError:
         return None
     return change
 
 
-class Entries(Sequence[dict[str, Any]]):
+class Entries(Lazy[dict[str, Any]]):
     """The batch's entries, in the order given (the batch keeps them by code, then file), each
     read from its slim record when asked for: {file, stem, spool, assessment, facts}. A pass over
     it holds one entry at a time; `save(entry)` writes an entry's changed record back."""
@@ -77,25 +110,8 @@ class Entries(Sequence[dict[str, Any]]):
     in_code_order = True  # dashboard: the national checks add up in this order without sorting
 
     def __init__(self, scored: Sequence[Scored]) -> None:
+        super().__init__(scored, self.entry)
         self.scored = scored
-
-    def __len__(self) -> int:
-        return len(self.scored)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self.entry(s) for s in self.scored[index]]
-        return self.entry(self.scored[index])
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for s in self.scored:
-            yield self.entry(s)
 
     @staticmethod
     def entry(s: Scored) -> dict[str, Any]:
@@ -112,14 +128,14 @@ class Entries(Sequence[dict[str, Any]]):
 Row = dict[str, Any]
 
 
-class LeagueRows(Sequence[Row]):
+class LeagueRows(Lazy[Row]):
     """The league, best score first (ties by code, then file), ranked 1, 2, 2, 4…, each row made
     when asked for by `make(entry, rank)` and then passed to each of `marks` (row, entry), which
     add the columns of the review and the notes. Only the order and ranks are held."""
 
     def __init__(self, entries: Entries, make: Callable[[dict[str, Any], int], Row]) -> None:
         scored = entries.scored
-        self.entries, self.make = entries, make
+        self.entries, self.make_row = entries, make
         self.marks: list[Callable[[Row, dict[str, Any]], None]] = []
         order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].code, scored[i].file))
         self.ranks = array("q")
@@ -127,28 +143,11 @@ class LeagueRows(Sequence[Row]):
             tied = bool(self.ranks) and scored[order[position - 2]].score == scored[i].score
             self.ranks.append(self.ranks[-1] if tied else position)
         self.order = array("q", order)  # 8 bytes a row, where a list of ints takes ~36
-
-    def __len__(self) -> int:
-        return len(self.order)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self._row(i) for i in range(len(self))[index]]
-        return self._row(range(len(self))[index])
-
-    def __iter__(self) -> Iterator[Row]:
-        for position in range(len(self)):
-            yield self._row(position)
+        super().__init__(range(len(order)), self._row)
 
     def _row(self, position: int) -> Row:
         entry = self.entries.entry(self.entries.scored[self.order[position]])
-        row = self.make(entry, self.ranks[position])
+        row = self.make_row(entry, self.ranks[position])
         for mark in self.marks:
             mark(row, entry)
         return row
