@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -17,7 +15,6 @@ from .textsafe import csv_cell, visible
 ERROR_COLUMNS = ("file", "line", "field", "message")
 BOM = "\ufeff"  # so that Excel on Windows opens the CSV files as UTF-8 (dashes, accents)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def league_columns(domains: Sequence[dict[str, str]], extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
@@ -158,23 +155,6 @@ def _csv_text(kind: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return "%.1f" % value if kind == "float" else str(value)
-
-
-def _normalise_zip(data: bytes, stamp: str) -> bytes:
-    """The same workbook with fixed member times and a fixed created/modified date."""
-    when = f"{stamp}T00:00:00Z".encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            payload = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = _CORE_TIMES.sub(lambda m: m.group(1) + when + m.group(3), payload)
-            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            target.writestr(member, payload)
-    return out.getvalue()
 
 
 def errors_csv(errors: Sequence[dict[str, Any]]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,6 @@ def league_xlsx(rows: list[dict[str, Any]], edition: Edition, quarter: str, cut_
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ..tables import _normalise_zip
 
     wb = Workbook()
     ws = wb.active
@@ -239,3 +239,23 @@ def write_reports(out_dir: Path, data: PublishedData, results: list[TrustResult]
         + verify.markdown(table))
     put(out_dir / "problems.csv", problems_csv(data))
     return written
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _normalise_zip(data: bytes, stamp: str) -> bytes:
+    """The same workbook with fixed member times and a fixed created/modified date."""
+    when = f"{stamp}T00:00:00Z".encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _CORE_TIMES.sub(lambda m: m.group(1) + when + m.group(3), payload)
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            target.writestr(member, payload)
+    return out.getvalue()
