@@ -55,11 +55,13 @@ def _seed(i: int) -> str:
 def _worker(mode: str, indices: list[int], folder: str | None, barrier: Any, out: Any) -> None:
     """Score `indices` in timed segments that start together across workers (barrier)."""
     try:
-        from assess import assess, assess_file, load_catalogue
-        from assess.assessor import compile_edition
-        from assess.sources import validate as _  # noqa: F401  (import cost out of the timing)
-        from assess.submission import Submission
-        from assess.synthetic import generate_one
+        from assess import load_catalogue
+        from assess import assess
+        from assess import assess_file
+        from assess.engine.assessor import compile_edition
+        from assess.input.load import validate as _  # noqa: F401  (import cost out of the timing)
+        from assess.input.submission import Submission
+        from assess.input.synthetic import generate_one
 
         cat = load_catalogue()
         for edition in cat.meta.editions:
@@ -131,7 +133,7 @@ INVALID_EVERY, JSON_EVERY, FLOW_EVERY, WORKBOOK_EVERY = 50, 10, 10, 50  # the in
 
 
 def _write_share(starts: list[int], n: int, folder: str) -> None:
-    from assess.synthetic import generate_one, write_yaml
+    from assess.input.synthetic import generate_one, write_yaml
 
     for start in starts:  # names sort in index order: submission-<block start>-<index in block>
         block = [generate_one(_seed(i)) for i in range(start, min(n, start + BATCH))]
@@ -159,8 +161,8 @@ def _vary(i: int, path: Path, data: dict[str, Any]) -> None:
             bad["unknown_section"] = {"note": "not in the schema"}
         data = bad
     if i % WORKBOOK_EVERY == 21:
-        from assess.convert import dump
-        from assess.submission import Submission
+        from assess.input.convert import dump
+        from assess.input.submission import Submission
 
         path.unlink()
         path.with_suffix(".xlsx").write_bytes(dump(Submission.model_validate(data), "xlsx"))  # type: ignore[arg-type]
@@ -194,7 +196,7 @@ def _write_files(n: int, folder: Path, jobs: int) -> None:
 def _batch_child(folder: str, out_dir: str, jobs: int, queue: Any) -> None:
     try:
         from assess import load_catalogue
-        from assess.batch import run_batch
+        from assess.batch.run import run_batch
 
         cat = load_catalogue()
         t0, c0 = time.perf_counter(), _cpu()
@@ -211,7 +213,7 @@ def _batch_child(folder: str, out_dir: str, jobs: int, queue: Any) -> None:
 
 def _run_batch(folder: Path, n: int, jobs: int) -> dict[str, Any] | str:
     try:
-        import assess.batch  # noqa: F401
+        import assess.batch.run  # noqa: F401
     except ImportError:
         return "n/a (batch not available)"
     out_dir = Path(tempfile.mkdtemp(prefix="stp-bench-out-"))
@@ -285,10 +287,10 @@ def stages(count: int = 300, rounds: int = 7) -> list[tuple[str, float]]:
     import yaml
 
     from assess import load_catalogue
-    from assess.assessor import compile_edition, run
-    from assess.sources import _load_yaml, parse_text
-    from assess.submission import Submission
-    from assess.synthetic import generate_one
+    from assess.engine.assessor import compile_edition, run
+    from assess.input.load import _load_yaml, parse_text
+    from assess.input.submission import Submission
+    from assess.input.synthetic import generate_one
 
     cat = load_catalogue()
     data = [generate_one(_seed(i)) for i in range(count)]
@@ -339,11 +341,11 @@ def workbook_stages(count: int = 40, rounds: int = 3) -> list[tuple[str, float, 
     files written to and read from disk, interleaved rounds, best round each."""
     import yaml
 
-    from assess.convert import as_data
-    from assess.sources import read_source
-    from assess.submission import Submission
-    from assess.synthetic import generate_one
-    from assess.workbook import write_workbook
+    from assess.input.convert import as_data
+    from assess.input.load import read_source
+    from assess.input.submission import Submission
+    from assess.input.synthetic import generate_one
+    from assess.input.workbook import write_workbook
 
     subs = [Submission.model_validate(generate_one(_seed(i))) for i in range(count)]
     datas = [as_data(s) for s in subs]
@@ -408,7 +410,7 @@ def _events(text: str) -> None:
 
 
 def _validate(source: Any) -> Any:
-    from assess.sources import validate
+    from assess.input.load import validate
 
     return validate(source)
 

@@ -7,7 +7,9 @@ from typing import Any
 from casekit import FIXTURES, catalogue
 
 import assess
-from assess import batch, dashboard, report
+from assess.batch import run as batch
+from assess.render import dashboard
+from assess.render import report
 
 
 def entries(n: int) -> list[dict[str, Any]]:

@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.catalogue import Catalogue
-from assess.conditions import Leaf, leaves
-from assess.fields import FieldSpec, fields_of
-from assess.submission import FIRST_SUBMISSION, LAST_SUBMISSION, Submission
+from assess.catalogue.model import Catalogue
+from assess.catalogue.conditions import Leaf, leaves
+from assess.input.fields import FieldSpec, fields_of
+from assess.input.submission import FIRST_SUBMISSION, LAST_SUBMISSION, Submission
 
 
 def _operands(catalogue: Catalogue) -> dict[str, list[Any]]:

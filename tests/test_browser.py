@@ -21,7 +21,7 @@ import pytest
 import yaml
 from casekit import BASE, FIXTURES, catalogue, merge
 
-from assess.batch import run_batch
+from assess.batch.run import run_batch
 
 HOSTILE_NAME = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
                 '<svg onload="window.__pwned=3"></svg> | # Hostile')
@@ -208,7 +208,7 @@ def test_the_large_dashboard_passes_and_sorts(driver: Any, tmp_path: Path, shots
     """The form shown beyond a few hundred submissions: aggregates and the top of the league."""
     import largebatch
 
-    from assess import dashboard
+    from assess.render import dashboard
 
     n = dashboard.LARGE_BATCH * 2
     (tmp_path / "index.html").write_text(largebatch.page(n, errors=dashboard.ERRORS_SHOWN + 1), encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from assess import RuleError, load_catalogue
-from assess.resources import bundled_dir
+from assess.common.resources import bundled_dir
 
 GOOD = """\
 - id: PREV-90

@@ -10,9 +10,10 @@ from casekit import FIXTURES
 from click.testing import CliRunner
 
 import assess
-from assess import catalogue_cache
+from assess.catalogue import cache as catalogue_cache
 from assess.cli import main
-from assess.resources import bundled_dir
+from assess.common import version
+from assess.common.resources import bundled_dir
 
 
 @pytest.fixture
@@ -71,14 +72,13 @@ def test_the_key_covers_the_package_version_and_its_code(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rules = bundled_dir("rules")
     key = catalogue_cache.cache_key(rules)
-    monkeypatch.setattr(assess, "__version__", "99.0.0")
+    monkeypatch.setattr(version, "__version__", "99.0.0")
     assert catalogue_cache.cache_key(rules) != key
-    monkeypatch.setattr(assess, "__version__", assess.__version__)
     code = tmp_path / "code"
     shutil.copytree(catalogue_cache._PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "_*"))
     monkeypatch.setattr(catalogue_cache, "_PACKAGE", code)
     same = catalogue_cache.cache_key(rules)
-    (code / "catalogue.py").write_text((code / "catalogue.py").read_text() + "\n# edited\n")
+    (code / "catalogue" / "model.py").write_text((code / "catalogue" / "model.py").read_text() + "\n# edited\n")
     assert catalogue_cache.cache_key(rules) != same
 
 

@@ -6,9 +6,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import assess.engine as engine
+import assess.engine.durable as engine
 from assess import load_submission
-from assess.cli import ExitCode, main
+from assess.cli import main
+from assess.cli.common import ExitCode
 
 from casekit import FIXTURES
 
@@ -129,7 +130,7 @@ def test_init_writes_a_template_that_check_refuses_until_its_placeholders_are_re
 
 
 def test_template_lists_every_field():
-    from assess.fields import fields_of
+    from assess.input.fields import fields_of
     text = run("init").output
     for path in fields_of():
         assert path.split(".")[-1] + ":" in text, path

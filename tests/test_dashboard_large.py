@@ -5,7 +5,7 @@ import re
 
 import largebatch
 
-from assess import dashboard
+from assess.render import dashboard
 
 
 def test_a_small_batch_keeps_a_row_and_a_heatmap_column_per_submission() -> None:

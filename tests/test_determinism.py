@@ -5,8 +5,9 @@ import os
 import subprocess
 import sys
 
-from assess import assess_file, load_catalogue
-from assess.report import render
+from assess import load_catalogue
+from assess import assess_file
+from assess.render.report import render
 
 from casekit import FIXTURES
 

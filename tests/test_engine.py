@@ -6,10 +6,11 @@ import random
 
 import pytest
 
-import assess.engine as engine
-from assess import EngineError, assess
-from assess.assessor import compile_edition
-from assess.engine import Matcher
+import assess.engine.durable as engine
+from assess import EngineError
+from assess import assess
+from assess.engine.assessor import compile_edition
+from assess.engine.durable import Matcher
 
 from casekit import FIXTURES, catalogue, engine_vs_walk
 from randomsub import operands, random_submission

@@ -11,7 +11,7 @@ import pytest
 from casekit import FIXTURES, catalogue
 
 import assess
-from assess import jsonio
+from assess.common import jsonio
 
 
 def reference(data: Any) -> bytes:

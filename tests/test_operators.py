@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from assess.conditions import OPERATORS, Needs, Parser, explain, holds, nnf
-from assess.engine import Matcher
-from assess.projection import _plain
+from assess.catalogue.conditions import OPERATORS, Needs, Parser, explain, holds, nnf
+from assess.engine.durable import Matcher
+from assess.engine.projection import _plain
 
 from casekit import build
 

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from casekit import FIXTURES
 
-from assess import assess_file, load_catalogue, report
-from assess.fields import fields_of
-from assess.labels import enum_label, field_label, long_date, plain, words
+from assess import load_catalogue
+from assess import assess_file
+from assess.render import report
+from assess.input.fields import fields_of
+from assess.common.labels import enum_label, field_label, long_date, plain, words
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.yaml"))
 FORMATS = ("text", "markdown", "html", "json")
@@ -168,7 +170,7 @@ def test_labels():
 
 
 def test_the_batch_dashboard_shows_no_day_numbers_and_no_raw_codes(tmp_path):
-    from assess.batch import run_batch
+    from assess.batch.run import run_batch
 
     run_batch(FIXTURES, tmp_path / "out", catalogue=catalogue(), progress=False)
     prose = _prose((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assess import assess
-from assess.assessor import compile_edition
+from assess.engine.assessor import compile_edition
 
 from casekit import build, catalogue, engine_vs_walk, load_cases
 

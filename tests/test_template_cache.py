@@ -11,7 +11,8 @@ from casekit import FIXTURES
 from test_catalogue_cache import cache  # noqa: F401  (the same private cache folder)
 
 import assess
-from assess import report, template_cache
+from assess.render import report
+from assess.render import template_cache
 
 
 def _fresh_render(fmt: str) -> str:

@@ -23,9 +23,9 @@ from openpyxl import load_workbook
 from workbookkit import FIXTURE, edit, fixture_workbook, where
 
 from assess.cli import main
-from assess.convert import as_data
-from assess.sources import read_source, validate
-from assess.workbook.layout import FIRST_FIELD_ROW, sheets
+from assess.input.convert import as_data
+from assess.input.load import read_source, validate
+from assess.input.workbook.layout import FIRST_FIELD_ROW, sheets
 
 
 def _soffice() -> str:
@@ -150,7 +150,7 @@ def test_the_batch_league_workbook_opens_in_libreoffice_with_every_cell_as_writt
     import yaml
 
     from assess import load_catalogue
-    from assess.batch import run_batch
+    from assess.batch.run import run_batch
 
     folder = tmp_path / "in"
     folder.mkdir()

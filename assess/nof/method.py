@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from ..conditions import dnf_terms
-from ..engine import Matcher
+from ..catalogue.conditions import dnf_terms
+from ..engine.durable import Matcher
 from ..errors import EngineError, InputError
-from ..graded import GradedScale, Segments, mean
+from ..engine.graded import GradedScale, Segments, mean
 from .edition import STAGES, Edition, Stage, StageFacts
 from .reader import PublishedData, TrustQuarter, quarter_key
 

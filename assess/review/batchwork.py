@@ -17,8 +17,8 @@ from .diff import diff_assessments
 from .moderation import DecisionSet, load_decisions, moderate
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..results import Assessment
+    from ..catalogue.model import Catalogue
+    from ..engine.results import Assessment
 
 MAX_PREVIOUS_BYTES = 512 * 1024 * 1024
 CHANGE_COLUMNS = (

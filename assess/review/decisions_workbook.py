@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, did_you_mean
-from ..workbook.reader import letters, read_sheet
+from ..common.cellref import letters
+from ..input.workbook.reader import read_sheet
 
 SHEET = "Decisions"
 COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint")
