@@ -19,10 +19,12 @@ from .common.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from .api import assess, assess_file
-    from .catalogue.model import Catalogue
     from .catalogue.load import load_catalogue
-    from .errors import AssessError, EngineError, InputError, RuleError
+    from .catalogue.model import Catalogue
     from .engine.results import Assessment, Status
+    from .errors import AssessError, EngineError, InputError, RuleError
+    from .input.load import load_submission
+    from .input.submission import Submission
     from .review import (
         DecisionSet,
         ModeratedAssessment,
@@ -33,8 +35,6 @@ if TYPE_CHECKING:
         read_results,
         to_frame,
     )
-    from .input.load import load_submission
-    from .input.submission import Submission
 
 __all__ = [
     "AssessError", "Assessment", "Catalogue", "DecisionSet", "EngineError", "InputError",

@@ -55,9 +55,7 @@ def _seed(i: int) -> str:
 def _worker(mode: str, indices: list[int], folder: str | None, barrier: Any, out: Any) -> None:
     """Score `indices` in timed segments that start together across workers (barrier)."""
     try:
-        from assess import load_catalogue
-        from assess import assess
-        from assess import assess_file
+        from assess import assess, assess_file, load_catalogue
         from assess.engine.assessor import compile_edition
         from assess.input.load import validate as _  # noqa: F401  (import cost out of the timing)
         from assess.input.submission import Submission
@@ -125,7 +123,8 @@ def _run_workers(mode: str, n: int, jobs: int, folder: str | None) -> dict[str, 
         starts = [r["segments"][k][0] for r in results]
         ends = [r["segments"][k][1] for r in results]
         wall += max(ends) - min(starts)
-    return {"rate": n / wall, "wall": wall, "cpu": sum(r["cpu"] for r in results), "rss_first": max(r["rss_first"] for r in results),
+    return {"rate": n / wall, "wall": wall, "cpu": sum(r["cpu"] for r in results),
+            "rss_first": max(r["rss_first"] for r in results),
             "rss_last": max(r["rss_last"] for r in results), "stats": [s for r in results for s in r["stats"]]}
 
 
@@ -506,7 +505,8 @@ def main(argv: list[str] | None = None) -> int:
           "|--------------------------------------------:|--------------------------------------:|-----------------:|")
     for row in rows:
         a, a2, b, c = row.get("a"), row.get("a2"), row.get("b"), row.get("c")
-        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, {max(c['rss'], c['rss_workers']):.0f} MB)"
+        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, "
+                                        f"{max(c['rss'], c['rss_workers']):.0f} MB)"
                                         if isinstance(c, dict) else c)
         rss_a = f"{a['rss_first']:.0f} → {a['rss_last']:.0f}" if a else "-"
         rss_b = f"{b['rss_first']:.0f} → {b['rss_last']:.0f}" if b else "-"

@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 
 from assess import Submission, load_catalogue
-from assess.engine.assessor import NA_SUFFIX, CompiledEdition
-from assess.catalogue.model import Catalogue
 from assess.catalogue.conditions import holds
+from assess.catalogue.model import Catalogue
+from assess.engine.assessor import NA_SUFFIX, CompiledEdition
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "rule_cases"

@@ -14,8 +14,8 @@ from casekit import BASE, FIXTURES, catalogue, merge
 from click.testing import CliRunner
 
 from assess.batch import run as batch_module
-from assess.render import dashboard
 from assess.cli import main
+from assess.render import dashboard
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # =1+1'
 
@@ -390,8 +390,8 @@ def test_progress_bars_go_to_stderr_when_asked(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_results_json_streamed_from_the_spool_is_one_canonical_document(tmp_path):
-    from assess.batch.run import run_batch
     from assess import load_catalogue
+    from assess.batch.run import run_batch
     out = tmp_path / "out"
     run_batch(FIXTURES, out, catalogue=load_catalogue())
     text = (out / "results.json").read_text(encoding="utf-8")

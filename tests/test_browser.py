@@ -215,12 +215,14 @@ def test_the_large_dashboard_passes_and_sorts(driver: Any, tmp_path: Path, shots
     check_page(driver, tmp_path / "index.html", shots, "dashboard-large")
     rows = driver.find_elements("css selector", "#league tbody tr")
     assert len(rows) == dashboard.LEAGUE_SHOWN
-    assert f"The best {dashboard.LEAGUE_SHOWN} of {n:,} submissions" in driver.find_element("css selector", "#league caption").text
+    caption = driver.find_element("css selector", "#league caption").text
+    assert f"The best {dashboard.LEAGUE_SHOWN} of {n:,} submissions" in caption
     summary = driver.find_elements("css selector", "table.criteria-summary tbody tr:not(.group)")
     assert len(summary) > 30
     button = driver.find_element("xpath", "//table[@id='league']//th/button[normalize-space()='Score']")
     button.click()
     button.click()  # descending, then ascending: the best of the page last
     scores = [float(s) for s in driver.execute_script(
-        "return Array.from(document.querySelectorAll('#league tbody tr')).map(r => r.cells[3].getAttribute('data-sort'))")]
+        "return Array.from(document.querySelectorAll('#league tbody tr'))"
+        ".map(r => r.cells[3].getAttribute('data-sort'))")]
     assert scores == sorted(scores) and scores[0] < scores[-1]

@@ -17,14 +17,6 @@ from assess.common.resources import bundled_dir
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("ASSESS_CACHE_DIR", str(folder))
-    monkeypatch.delenv("ASSESS_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Each real (uncached) load of a catalogue."""
     calls: list[Any] = []
@@ -109,3 +101,12 @@ def test_score_through_the_cache_is_byte_identical(cache: Path, loads: list[Any]
     first, second = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
     assert first.exit_code == second.exit_code == 0 and first.output == second.output
     assert len(loads) == 1
+
+
+@pytest.mark.parametrize(("value", "uncached_loads"), [("0", 1), ("", 1), ("false", 1), ("1", 2), ("yes", 2)])
+def test_assess_no_cache_is_read_as_the_readme_says(cache: Path, loads: list[Any], monkeypatch: pytest.MonkeyPatch,
+                                                   value: str, uncached_loads: int) -> None:
+    monkeypatch.setenv("ASSESS_NO_CACHE", value)
+    catalogue_cache.load()
+    catalogue_cache.load()
+    assert len(loads) == uncached_loads

@@ -6,11 +6,10 @@ import re
 import pytest
 from casekit import ROOT, build, catalogue
 
-from assess import Status
-from assess import assess
-from assess.render.catalogue_page import render
+from assess import Status, assess
 from assess.engine.results import CriterionResult
 from assess.engine.scoring import Scorer
+from assess.render.catalogue_page import render
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from casekit import FIXTURES
 from click.testing import CliRunner
 
 import assess.engine.durable as engine
 from assess import load_submission
 from assess.cli import main
 from assess.cli.common import ExitCode
-
-from casekit import FIXTURES
 
 FIXTURE = FIXTURES / "west-yorkshire-developing.yaml"
 
@@ -134,3 +133,16 @@ def test_template_lists_every_field():
     text = run("init").output
     for path in fields_of():
         assert path.split(".")[-1] + ":" in text, path
+
+
+def test_without_the_built_engine_the_command_says_how_to_build_it() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['durable_rules_engine'] = None; "  # as if the C extension were not built
+            "from assess.cli import main; main(sys.argv[1:])")
+    proc = subprocess.run([sys.executable, "-c", code, "score", str(FIXTURES / "dorset-thriving.yaml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 5, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "scripts/venv" in proc.stderr and "durable_rules" in proc.stderr

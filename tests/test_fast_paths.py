@@ -5,9 +5,9 @@ import pytest
 import yaml
 from casekit import FIXTURES, ROOT, catalogue, mixed_submissions
 
-from assess.engine.assessor import compile_edition, run
-from assess.catalogue.model import Basis, Cap, Catalogue, ScoringModel
 from assess.catalogue.conditions import Explainer, explain, holds
+from assess.catalogue.model import Basis, Cap, Catalogue, ScoringModel
+from assess.engine.assessor import compile_edition, run
 from assess.engine.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
 from assess.engine.scoring import Verdict, band
 from assess.input.synthetic import generate

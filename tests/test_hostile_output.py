@@ -25,10 +25,9 @@ from hostile_output import (
     terminal_problems,
 )
 
-from assess import load_catalogue
-from assess import assess_file
-from assess.common import textsafe
+from assess import assess_file, load_catalogue
 from assess.cli import main
+from assess.common import textsafe
 
 SECONDS = 10.0  # bound for one case (the issue's), checked loosely: the machine may be shared
 

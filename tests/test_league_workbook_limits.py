@@ -15,8 +15,8 @@ import pytest
 from casekit import FIXTURES
 
 from assess import load_catalogue
-from assess.render import league_workbook
 from assess.batch.run import run_batch
+from assess.render import league_workbook
 
 
 def _batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, rows: int, links: int) -> openpyxl.Workbook:

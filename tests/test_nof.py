@@ -11,9 +11,9 @@ import pytest
 from casekit import FIXTURES, ROOT
 from click.testing import CliRunner
 
+from assess.catalogue.conditions import holds
 from assess.cli import main
 from assess.cli.common import ExitCode
-from assess.catalogue.conditions import holds
 from assess.errors import InputError
 from assess.nof import Method, load_cutpoints, load_edition, read_published, resolve_cutpoints, verify
 from assess.nof.edition import StageFacts

@@ -8,8 +8,7 @@ import pytest
 from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
-from assess import load_submission
-from assess import assess
+from assess import assess, load_submission
 from assess.cli import main
 
 ALL_FIXTURES = sorted([*FIXTURES.glob("*.yaml"), *FIXTURES.glob("previous/*.yaml")])

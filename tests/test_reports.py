@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from assess import assess
+from assess.cli import main
 from assess.render import escape as escape_module
 from assess.render import report
-from assess.cli import main
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # x'
 

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from casekit import build
 
-from assess import load_catalogue
-from assess import assess
+from assess import assess, load_catalogue
 from assess.engine.results import CriterionResult, Status
 from assess.engine.scoring import Scorer
 
@@ -27,7 +26,8 @@ def verdict(**statuses):
 
 def test_all_met():
     v = verdict()
-    assert (v.score, v.rating, v.stage, v.ics_readiness, v.path_to_ics) == (100.0, "Outstanding", "Thriving", "ready", [])
+    assert (v.score, v.rating, v.stage, v.ics_readiness, v.path_to_ics) == (
+        100.0, "Outstanding", "Thriving", "ready", [])
 
 
 def test_domain_scores_are_weighted_and_overall_weights_domains():

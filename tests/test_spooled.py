@@ -11,12 +11,11 @@ import largebatch
 import pytest
 from casekit import catalogue
 
-from assess.render import dashboard
-from assess.common import jsonio
 from assess.batch import spooled
-from assess.render import tables
 from assess.batch.run import slim
+from assess.common import jsonio
 from assess.common.textsafe import visible
+from assess.render import dashboard, tables
 
 
 def spool(entries: list[dict[str, Any]], folder: Path) -> spooled.Entries:

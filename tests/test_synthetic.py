@@ -6,8 +6,7 @@ import datetime as dt
 
 import yaml
 
-from assess import Submission, load_catalogue
-from assess import assess
+from assess import Submission, assess, load_catalogue
 from assess.input.load import load_submission
 from assess.input.synthetic import generate, generate_one, write_yaml
 

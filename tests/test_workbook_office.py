@@ -166,7 +166,8 @@ def test_the_batch_league_workbook_opens_in_libreoffice_with_every_cell_as_writt
     for title in ours.sheetnames:
         mine, saved = ours[title], theirs[title]
         assert [[c.value for c in r] for r in saved.iter_rows()] == [[c.value for c in r] for r in mine.iter_rows()]
-        assert [[c.data_type for c in r] for r in saved.iter_rows()] == [[c.data_type for c in r] for r in mine.iter_rows()]
+        types = [[c.data_type for c in r] for r in mine.iter_rows()]
+        assert [[c.data_type for c in r] for r in saved.iter_rows()] == types
         assert saved.auto_filter.ref == mine.auto_filter.ref  # (headless LibreOffice drops every frozen pane)
         # a link is relative to the workbook's folder: the copy saved one folder down points one up
         links = [(c.coordinate, "../" + c.hyperlink.target) for r in mine.iter_rows() for c in r if c.hyperlink]

@@ -13,11 +13,11 @@ from randomsub import operands, random_submission
 
 import assess
 from assess.input.convert import as_data, dump
-from assess.render.report import render
 from assess.input.load import read_source, validate
 from assess.input.submission import Submission
 from assess.input.synthetic import generate
 from assess.input.workbook import write_workbook
+from assess.render.report import render
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))

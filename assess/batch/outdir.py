@@ -65,6 +65,7 @@ def signals_deferred() -> Iterator[None]:
 
 @contextlib.contextmanager
 def fd_opened(path: Path, flags: int, mode: int = 0o777) -> Iterator[int]:
+    """A file descriptor opened with os.open, closed when the block ends."""
     fd = os.open(path, flags, mode)
     try:
         yield fd
@@ -74,6 +75,7 @@ def fd_opened(path: Path, flags: int, mode: int = 0o777) -> Iterator[int]:
 
 @functools.lru_cache(maxsize=1)
 def libc() -> ctypes.CDLL | None:
+    """The C library (Linux), for syncfs and renameat2; None elsewhere or when it cannot be loaded."""
     if not sys.platform.startswith("linux"):
         return None
     try:  # the process's own symbols include libc's (find_library would fork a subprocess)

@@ -22,22 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ..render import dashboard
-from ..common import jsonio
-from ..render import report
-from . import spooled
-from . import workers
-from ..catalogue.model import Catalogue
 from ..catalogue.load import load_catalogue
-from ..errors import AssessError, InputError
-from ..common.jsonio import canonical_bytes
+from ..catalogue.model import Catalogue
+from ..common import jsonio
 from ..common.files import write_file
-from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason
+from ..common.jsonio import canonical_bytes
 from ..common.labels import long_date
+from ..common.textsafe import one_line
+from ..errors import AssessError, InputError
 from ..input.formats import REFUSED_SUFFIXES, SUPPORTED, SUPPORTED_TEXT
 from ..input.load import read_source, validate
+from ..render import dashboard, report
+from . import spooled, workers
+from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason
 from .spooled import Scored
-from ..common.textsafe import one_line
 
 RESULTS = "results.json"
 REPORTS = "reports"
@@ -149,9 +147,9 @@ def _not_read(path: Path, root: Path) -> str | None:
         return LOCK_REASON
     if stat.S_ISDIR(info.st_mode) and not link and suffix not in SUPPORTED + OTHER_SPREADSHEETS:
         return _SUB_FOLDER
-    for test, reason in _KINDS:
+    for test, kind in _KINDS:
         if test(info.st_mode):
-            return ("a symbolic link to " + reason.removeprefix("a ")) if link else reason
+            return ("a symbolic link to " + kind.removeprefix("a ")) if link else kind
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
     if suffix in SUPPORTED or suffix in OTHER_SPREADSHEETS:
@@ -255,7 +253,7 @@ SLIM_CRITERION = ("id", "title", "domain", "severity", "status")
 
 def slim(data: dict[str, Any]) -> dict[str, Any]:
     """What the dashboard, the medians, the league and the review need of an assessment (its slim
-    record, spooled beside the whole of it: see assess.spooled)."""
+    record, spooled beside the whole of it: see assess.batch.spooled)."""
     out = {k: v for k, v in data.items() if k not in ("criteria", "path_to_ics")}
     out["criteria"] = [{k: c[k] for k in SLIM_CRITERION} for c in data["criteria"]]
     return out
@@ -357,7 +355,7 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
               decisions: Any = None, previous: str | Path | None = None) -> BatchSummary:
     """Assess every submission file in `directory` and write the batch outputs into `out_dir`.
 
-    The output is built beside `out_dir` and swapped in whole when complete (see `assess.outdir`):
+    The output is built beside `out_dir` and swapped in whole when complete (see `assess.batch.outdir`):
     an interruption or a failure leaves the previous output as it was. `progress` shows progress
     bars on standard error; by default only when it is a terminal.
     `decisions` (a reviewer's decisions file or DecisionSet) moderates the submissions it names;

@@ -80,6 +80,7 @@ def write_slim(spool: str, assessment: dict[str, Any], facts: dict[str, Any]) ->
 
 
 def read_slim(spool: str) -> dict[str, Any]:
+    """The slim record spooled beside an assessment (read back by the batch's streamed passes)."""
     record: dict[str, Any] = _read(slim_path(spool))
     return record
 
@@ -90,6 +91,7 @@ def change_path(spool: str) -> str:
 
 
 def write_change(spool: str, change: dict[str, Any]) -> None:
+    """Spool a submission's change since its previous one, beside its assessment."""
     _write(change_path(spool), change)
 
 
@@ -122,6 +124,7 @@ class Entries(Lazy[dict[str, Any]]):
 
     @staticmethod
     def save(entry: dict[str, Any]) -> None:
+        """Spool the entry's slim record beside its assessment."""
         write_slim(entry["spool"], entry["assessment"], entry["facts"])
 
 

@@ -104,7 +104,8 @@ class Runner:
             futures: dict[int, Future[Any]] = {}
             ahead = iter(pending)
 
-            def top_up() -> None:
+            def top_up(futures: dict[int, Future[Any]] = futures, ahead: Iterator[int] = ahead,
+                       pool: Any = pool) -> None:  # this round's pool and futures, bound now
                 with signals_deferred():  # never interrupted while the executor holds its locks
                     while len(futures) < window:
                         i = next(ahead, None)

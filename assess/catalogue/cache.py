@@ -22,11 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from .model import Catalogue
-from .load import load_catalogue
 from ..common.resources import bundled_dir
+from .load import load_catalogue
+from .model import Catalogue
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # every module of the package: a pickle names its classes
+
+
+def cache_disabled() -> bool:
+    """ASSESS_NO_CACHE turns the caches off when set to anything but empty, 0, false or no (so
+    ASSESS_NO_CACHE=0 leaves them on, as the README reads)."""
+    return os.environ.get("ASSESS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def cache_dir() -> Path:
@@ -53,7 +59,7 @@ def cache_key(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def _private(folder: Path) -> bool:
+def private(folder: Path) -> bool:
     """The folder is ours and nobody else can write into it."""
     info = folder.stat()
     mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
@@ -63,7 +69,7 @@ def _private(folder: Path) -> bool:
 def load(directory: str | Path | None = None) -> Catalogue:
     """load_catalogue(directory), read from the cache when an identical one was loaded before."""
     root = Path(directory) if directory is not None else bundled_dir("rules")
-    if os.environ.get("ASSESS_NO_CACHE") or not (root / "catalogue.yaml").is_file():
+    if cache_disabled() or not (root / "catalogue.yaml").is_file():
         return load_catalogue(directory)  # no catalogue here: let the loader say so
     try:
         folder = cache_dir()
@@ -71,7 +77,7 @@ def load(directory: str | Path | None = None) -> Catalogue:
     except OSError:
         return load_catalogue(directory)
     try:
-        if target.is_file() and _private(folder):
+        if target.is_file() and private(folder):
             with open(target, "rb") as handle:
                 cached = pickle.load(handle)
             if isinstance(cached, Catalogue):
@@ -89,7 +95,7 @@ def load(directory: str | Path | None = None) -> Catalogue:
 
 def _store(catalogue: Catalogue, folder: Path, target: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _private(folder):
+    if not private(folder):
         return
     month_ago = time.time() - 30 * 86400
     for old in folder.glob("catalogue-*.pickle"):  # other versions' files, unused for a month

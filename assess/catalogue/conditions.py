@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
+from ..common.labels import field_label, list_label, lower_first, plain
 from ..errors import did_you_mean
 from ..input.fields import SCALAR_KINDS, FieldSpec, fields_of
-from ..common.labels import field_label, list_label, lower_first, plain
 
 NUMERIC = frozenset({"int", "float", "date"})
 ORDERED_OPS = ("lt", "lte", "gt", "gte")
@@ -49,9 +49,12 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("gt", NUMERIC, "same", lambda v, x: v > x, ">", "is more than the value"),
     Operator("gte", NUMERIC, "same", lambda v, x: v >= x, "≥", "is at least the value"),
     Operator("between", NUMERIC, "pair", _between, "between", "lies within [low, high], ends included"),
-    Operator("in", frozenset({"enum", "str", "int"}), "list", lambda v, xs: v in xs, "one of", "is one of the values"),
-    Operator("contains", frozenset({"list"}), "item", lambda v, x: x in v, "includes", "a list that includes the value"),
-    Operator("exists", frozenset(SCALAR_KINDS) | {"list", "records"}, "none", lambda v, x: True, "given", "is given (a list: is not empty)"),
+    Operator("in", frozenset({"enum", "str", "int"}), "list", lambda v, xs: v in xs, "one of",
+             "is one of the values"),
+    Operator("contains", frozenset({"list"}), "item", lambda v, x: x in v, "includes",
+             "a list that includes the value"),
+    Operator("exists", frozenset(SCALAR_KINDS) | {"list", "records"}, "none", lambda v, x: True, "given",
+             "is given (a list: is not empty)"),
 )}
 COUNT_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "between")
 NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte"}
@@ -99,16 +102,19 @@ class Count(Leaf):
 
 @dataclass(frozen=True)
 class All:
+    """Every child holds (`all:` in a rule's `when`)."""
     children: tuple["Node", ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """At least one child holds (`any:`)."""
     children: tuple["Node", ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """The child does not hold (`not:`)."""
     child: "Node"
 
 
@@ -131,12 +137,14 @@ class Needs:
         return f"f{len(self.fields) + len(self.counts) + len(self.trajectories)}"
 
     def field_key(self, path: str) -> str:
+        """The projected fact's key for a submitted field (or a trajectory's value on the submission's date)."""
         if path.startswith(TRAJECTORY_PREFIX):
             name = path[len(TRAJECTORY_PREFIX):]
             return self.trajectories.setdefault(name, self._next())
         return self.fields.setdefault(path, self._next())
 
     def count_key(self, list_path: str, where_sig: Any, where: "Node | None") -> str:
+        """The projected fact's key for a count of a list's items that meet `where`."""
         found = self.counts.get((list_path, where_sig))
         if found is None:
             found = self.counts[(list_path, where_sig)] = (self._next(), where)
@@ -195,6 +203,7 @@ class Parser:
         self.root = fields_of()
 
     def parse(self, raw: Any, where: str = "when") -> Node:
+        """The condition tree of one rule's `when` (or `applies_when`), checked against the schema."""
         return self._node(raw, where, self.root, None)
 
     def _node(self, raw: Any, where: str, specs: Mapping[str, FieldSpec], list_path: str | None) -> Node:
@@ -440,6 +449,7 @@ class ClauseFailure:
         d["label"], d["field"], d["submitted_text"], d["expected_text"] = label, field, submitted_text, expected_text
 
     def to_dict(self) -> dict[str, Any]:
+        """The clause as plain data, as reports and results.json show it."""
         return {"path": self.path, "op": self.op, "expected": self.expected, "submitted": self.submitted,
                 "text": self.text, "one_of": self.one_of, "option": self.option, "label": self.label,
                 "field": self.field, "submitted_text": self.submitted_text, "expected_text": self.expected_text}
@@ -497,6 +507,22 @@ def clause_failure(leaf: Leaf, op: str, want: str, fact: Mapping[str, Any],
                          one_of, option, leaf.title, leaf.shown_path, got, want)
 
 
+class PreparedLeaf(NamedTuple):
+    """A comparison made ready for Explainer when the rule is compiled: all that does not depend on
+    the submission. Its first field is the node kind, as in the tuples of the tree's other nodes."""
+
+    kind: int  # always Explainer._LEAF
+    leaf: Leaf
+    key: str  # the projected fact's key of the value compared
+    is_exists: bool  # `exists`: only whether a value is given
+    test: Callable[[Any, Any], Any]  # the operator's comparison
+    operand: Any  # the value expected (None when compared with another field)
+    ref_key: str | None  # `value_from`: the projected key of the value compared with
+    expectations: tuple[str, str]  # what is expected, in words: as stated, and negated
+    op_names: tuple[str, str]  # the operator as stated, and negated ("not eq")
+    is_date: bool
+
+
 class Explainer:
     """`explain(node, fact)` for one condition tree, with all that does not depend on the fact done once.
 
@@ -512,10 +538,12 @@ class Explainer:
 
     def __init__(self, node: Node) -> None:
         self.node = node
-        self._order: list[tuple[Any, ...]] = []  # post-order: children before their parent
+        # post-order, children before their parent: (kind, child indexes) for all/any, (kind, child
+        # index) for not, a PreparedLeaf for a comparison
+        self._order: list[Any] = []
         self._root = self._add(node)
         root = self._order[self._root]
-        self._flat: tuple[tuple[Any, ...], ...] | None = None  # the leaves of a lone leaf or all-of-leaves
+        self._flat: tuple[PreparedLeaf, ...] | None = None  # the leaves of a lone leaf or all-of-leaves
         if root[0] == self._LEAF:
             self._flat = (root,)
         elif root[0] == self._ALL and all(self._order[k][0] == self._LEAF for k in root[1]):
@@ -529,23 +557,23 @@ class Explainer:
             self._order.append((self._NOT, self._add(node.child)))
         else:
             texts = (expectation(node, False, for_reader=True), expectation(node, True, for_reader=True))
-            self._order.append((self._LEAF, node, node.key, node.op == "exists", OPERATORS[node.op].test,
-                                node.operand, node.ref_key, texts, (node.op, f"not {node.op}"),
-                                node.kind == "date"))
+            self._order.append(PreparedLeaf(self._LEAF, node, node.key, node.op == "exists", OPERATORS[node.op].test,
+                                            node.operand, node.ref_key, texts, (node.op, f"not {node.op}"),
+                                            node.kind == "date"))
         return len(self._order) - 1
 
     @staticmethod
-    def _leaf_holds(entry: tuple[Any, ...], fact: Mapping[str, Any]) -> bool:
+    def _leaf_holds(entry: PreparedLeaf, fact: Mapping[str, Any]) -> bool:
         """leaf_holds, on a prepared leaf."""
-        value = fact.get(entry[2])
-        if entry[3]:  # exists
+        value = fact.get(entry.key)
+        if entry.is_exists:
             return value is not None
         if value is None:
             return False
-        if entry[6] is not None:
-            other = fact.get(entry[6])
-            return other is not None and bool(entry[4](value, other))
-        return bool(entry[4](value, entry[5]))
+        if entry.ref_key is not None:
+            other = fact.get(entry.ref_key)
+            return other is not None and bool(entry.test(value, other))
+        return bool(entry.test(value, entry.operand))
 
     def truths(self, fact: Mapping[str, Any]) -> list[bool]:
         """Whether each node holds, in post-order (the root last)."""
@@ -564,6 +592,7 @@ class Explainer:
         return out
 
     def holds(self, fact: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for a projected fact (the plain-Python evaluation)."""
         if self._flat is not None:
             return all(self._leaf_holds(entry, fact) for entry in self._flat)
         return self.truths(fact)[self._root]
@@ -604,9 +633,9 @@ class Explainer:
             out.append(self._failure(entry, fact, negated, tag))
 
     @staticmethod
-    def _failure(entry: tuple[Any, ...], fact: Mapping[str, Any], negated: bool,
+    def _failure(entry: PreparedLeaf, fact: Mapping[str, Any], negated: bool,
                  tag: tuple[int, int] | None) -> ClauseFailure:
-        return clause_failure(entry[1], entry[8][negated], entry[7][negated], fact, tag)
+        return clause_failure(entry.leaf, entry.op_names[negated], entry.expectations[negated], fact, tag)
 
 
 # --- negation normal form, for the engine -----------------------------------------------------

@@ -14,7 +14,7 @@ from ..common.resources import bundled_dir
 from ..errors import RuleError, did_you_mean
 from .conditions import ConditionError, Needs, Parser, dnf_terms, nnf
 from .lint import shared_fact_problems, weight_problems
-from .model import Catalogue, CatalogueFile, Domain, MAX_FIRINGS, Rule, RuleSpec
+from .model import MAX_FIRINGS, Catalogue, CatalogueFile, Domain, Rule, RuleSpec
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

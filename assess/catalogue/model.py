@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .conditions import Needs, Node
 from ..errors import did_you_mean
+from .conditions import Needs, Node
 
 RULE_ID = r"^[A-Z]{2,5}-\d{2,3}$"
 # Digest criteria carry a "D:" prefix so that they can never be read as rule ids (rule ICS-02 and
@@ -29,6 +29,7 @@ class _Strict(BaseModel):
 
 
 class SourceCitation(_Strict):
+    """A rule's citation: a source of the register and the section it rests on."""
     id: str
     section: str = Field(min_length=1)
 
@@ -140,12 +141,14 @@ class Cap(_Strict):
 
 
 class TrajectoryPoint(_Strict):
+    """A national trajectory's value from a date (e.g. seven-day services coverage)."""
     valid_from: dt.date
     value: float
     note: str = ""
 
 
 class SourceRef(_Strict):
+    """One source document of the register: its title, seed file and address."""
     title: str
     seed: str | None = None
     url: str | None = None
@@ -176,6 +179,7 @@ class ScoringModel(_Strict):
         return self
 
     def rating_rank(self, name: str) -> int:
+        """A rating's place in the scale, 0 for the lowest."""
         return [b.name for b in self.ratings].index(name)
 
 
@@ -188,6 +192,7 @@ class SharedFact(_Strict):
 
 
 class CatalogueFile(_Strict):
+    """catalogue.yaml: editions, domains, the scoring model, the source register and what is not encoded."""
     version: str
     title: str
     editions: list[Edition] = Field(min_length=1)
@@ -286,16 +291,20 @@ class Catalogue:
 
     @property
     def version(self) -> str:
+        """The catalogue's version, as catalogue.yaml states it."""
         return self.meta.version
 
     @property
     def scoring(self) -> ScoringModel:
+        """The scoring model: bands, ratings, caps and readiness."""
         return self.meta.scoring
 
     def domain(self, domain_id: str) -> Domain:
+        """The domain with this id."""
         return next(d for d in self.meta.domains if d.id == domain_id)
 
     def edition(self, edition_id: str) -> Edition:
+        """The edition with this id; KeyError naming the known ones otherwise."""
         for e in self.meta.editions:
             if e.id == edition_id:
                 return e
@@ -312,6 +321,7 @@ class Catalogue:
         return chosen
 
     def rules_for(self, edition_id: str) -> list[Rule]:
+        """The rules that apply in this edition, in catalogue order."""
         return [r for r in self.rules.values() if edition_id in r.editions]
 
     def domain_weight(self, domain_id: str, edition_id: str) -> float:
@@ -319,6 +329,7 @@ class Catalogue:
         return self.edition(edition_id).domain_weights.get(domain_id, self.domain(domain_id).weight)
 
     def trajectory_value(self, name: str, day: dt.date) -> float | None:
+        """A national trajectory's value in force on `day`, or None before its first date."""
         value = None
         for point in self.meta.trajectories[name]:
             if point.valid_from <= day:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import InputError
 from ..common.textsafe import one_line
+from ..errors import InputError
 
 if TYPE_CHECKING:
     pass
@@ -105,8 +105,8 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, dec
     3 when FILE is invalid (every problem named), 5 when the engine fails (no score is given);
     `assess --help` lists them all."""
     from ..api import assess
-    from . import review as commands
     from ..input.load import read_source, validate
+    from . import review as commands
 
     catalogue = catalogue_for(rules_dir)
     check_edition(catalogue, edition)

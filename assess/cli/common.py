@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import click
 
-from ..errors import AssessError, InputError
 from ..common.textsafe import one_line
+from ..errors import AssessError, InputError
 
 if TYPE_CHECKING:
     from ..catalogue.model import Catalogue
@@ -74,12 +74,14 @@ def report_errors(func: F) -> F:
 
 
 def catalogue_for(rules_dir: Path | None) -> "Catalogue":
+    """The bundled catalogue, or the team's own with --rules, through the on-disk cache."""
     from ..catalogue.cache import load
 
     return load(rules_dir)
 
 
 def check_edition(catalogue: "Catalogue", edition: str | None) -> None:
+    """A usage error (exit 2) for an --edition the catalogue does not have."""
     if edition is not None:
         try:
             catalogue.edition(edition)
@@ -88,6 +90,7 @@ def check_edition(catalogue: "Catalogue", edition: str | None) -> None:
 
 
 def emit(text: str, output: Path | None) -> None:
+    """Print `text`, or write it atomically to --output."""
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalogue.model import Catalogue, Edition, Rule
 from ..catalogue.conditions import Explainer, dnf_terms, nnf
-from .durable import Matcher
+from ..catalogue.model import Catalogue, Edition, Rule
 from ..errors import EngineError
+from ..input.submission import Submission
+from .durable import Matcher
 from .projection import Projector
 from .results import Assessment, CriterionResult, ReadinessMeaning, Status
 from .scoring import Scorer
-from ..input.submission import Submission
 
 NA_SUFFIX = "~na"  # engine name of "this rule does not apply" for rules with applies_when
 

@@ -24,9 +24,14 @@ import json
 import re
 from typing import Any, Iterable
 
-import durable_rules_engine as _durable
-
 from ..errors import EngineError
+
+try:
+    import durable_rules_engine as _durable
+except ImportError as exc:  # the C extension was not built: say how to build it, not a traceback
+    raise EngineError(
+        f"the rules engine (durable_rules' C extension) is not installed ({exc}); build it with "
+        "scripts/venv, or: CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install .") from None
 
 MAX_FIRINGS_PER_RULESET = 48  # the C engine's match stack is 64; keep a margin
 MAX_RULES_PER_RULESET = 40
@@ -163,6 +168,7 @@ class Matcher:
 
     @property
     def ruleset_count(self) -> int:
+        """How many durable_rules rulesets the edition's rules were split into."""
         return len(self._handles)
 
     def match(self, fact: dict[str, Any]) -> set[str]:
@@ -203,6 +209,7 @@ class Matcher:
         return matched
 
     def close(self) -> None:
+        """Delete the rulesets from durable_rules (the engine keeps them for the process otherwise)."""
         for handle in self._handles:
             _durable.delete_ruleset(handle)
         self._handles.clear()

@@ -5,7 +5,7 @@ Both are "score each item, aggregate, place the aggregate in a band". A graded s
 on its scale (`GradedScale.credit`: 1 at the best grade, 0 at the worst), so a graded criterion fits
 `CriterionResult.credit`; an unweighted mean is the weighted credit with every weight 1 (the mean
 of credits is the credit of the mean, the scale being linear); and segments are bands read on a
-scale where lower is better. assess.scoring keeps the STP arithmetic; the Oversight Framework
+scale where lower is better. assess.engine.scoring keeps the STP arithmetic; the Oversight Framework
 (assess.nof) uses these.
 """
 from __future__ import annotations

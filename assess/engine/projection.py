@@ -11,7 +11,9 @@ compiled once per catalogue into one Python function: straight-line attribute re
 and for each list one loop that evaluates every count's `where` as a Python expression. The source
 is generated from the parsed condition trees only (field names are schema identifiers, operands are
 passed as named constants, never written into the text), and `reference_project` keeps the original
-tree walk so a test can check that both give the same fact.
+tree walk so a test can check that both give the same fact (tests/test_projection.py, on 150
+random submissions of every edition). Generated source is used because it is several times faster
+than walking the trees per list item, and the projection runs for every submission.
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ import datetime as dt
 from operator import attrgetter
 from typing import Any, Callable
 
-from ..catalogue.model import Catalogue
 from ..catalogue.conditions import All, AnyOf, Compare, Node, Not, holds
+from ..catalogue.model import Catalogue
 from ..input.fields import fields_of
 from ..input.submission import Submission
 

@@ -42,6 +42,7 @@ class CriterionResult:
         d["rule"], d["status"], d["credit"], d["failures"] = rule, status, credit, failures
 
     def to_dict(self) -> dict[str, Any]:
+        """As plain data, in the shape of `assess score --format json`."""
         spec = self.rule.spec
         return {
             "id": spec.id, "title": spec.title, "domain": spec.domain, "severity": spec.severity,
@@ -72,6 +73,7 @@ class DomainScore:
         d["met"], d["not_met"], d["not_applicable"] = met, not_met, not_applicable
 
     def to_dict(self) -> dict[str, Any]:
+        """As plain data, in the shape of `assess score --format json`."""
         return {"domain": self.domain, "name": self.title, "score": self.score, "stage": self.stage,
                 "met": self.met, "not_met": self.not_met, "not_applicable": self.not_applicable}
 
@@ -96,6 +98,7 @@ class PathStep:
             projected_score, projected_rating, projected_readiness)
 
     def to_dict(self) -> dict[str, Any]:
+        """As plain data, in the shape of `assess score --format json`."""
         return {"id": self.rule_id, "title": self.title, "severity": self.severity, "gain": self.gain,
                 "projected_score": self.projected_score, "projected_rating": self.projected_rating,
                 "projected_readiness": self.projected_readiness}
@@ -112,6 +115,7 @@ class CapApplied:
     assumption: bool = True  # no published framework caps an STP rating: the catalogue's own rule
 
     def to_dict(self) -> dict[str, Any]:
+        """As plain data, in the shape of `assess score --format json`."""
         return {"id": self.cap_id, "title": self.title, "max_rating": self.max_rating, "unmet": list(self.unmet),
                 "assumption": self.assumption}
 
@@ -127,6 +131,7 @@ class ReadinessMeaning:
     assumption: bool
 
     def to_dict(self, value: str) -> dict[str, Any]:
+        """As plain data, with the label of the verdict `value`."""
         return {"verdict": self.verdict, "label": self.labels.get(value, value), "note": self.note,
                 "source": self.source, "assumption": self.assumption, "labels": dict(self.labels)}
 
@@ -166,6 +171,7 @@ class Assessment:
         return self._sha
 
     def to_dict(self) -> dict[str, Any]:
+        """As plain data, in the shape of `assess score --format json`."""
         fp = self.submission.footprint
         return {
             "submission": {"code": fp.code, "name": fp.name, "region": fp.region,

@@ -134,31 +134,10 @@ class Scorer:
         return self._ratings[self._capped_rank(self._rank[score_rating], cap_unmet)]
 
     def score(self, criteria: dict[str, CriterionResult]) -> Verdict:
-        n = len(self.domains)
-        num, den = [0.0] * n, [0.0] * n
-        counts = [[0, 0, 0] for _ in range(n)]
-        unmet_specs: dict[str, tuple[Any, int, float]] = {}
-        not_applicable, met = Status.NOT_APPLICABLE, Status.MET
-        specs = self._specs
-        for rule_id, result in criteria.items():
-            spec = result.rule.spec
-            entry = specs.get(id(spec))
-            if entry is None or entry[0] is not spec:
-                entry = self._spec(spec)
-            i = entry[1]
-            status = result.status
-            if status is not_applicable:
-                counts[i][2] += 1
-                continue
-            weight = entry[2]
-            den[i] += weight
-            num[i] += weight * (result.credit or 0.0)
-            if status is met:
-                counts[i][0] += 1
-            else:
-                counts[i][1] += 1
-                if status is Status.NOT_MET:
-                    unmet_specs[rule_id] = entry
+        """The verdict on one submission's criteria, in four steps: tally each domain's weighted
+        credit (_tally); the score, its rating band and stage; the caps that bind and the readiness
+        verdict; and the path to readiness (_path)."""
+        num, den, counts, unmet_specs = self._tally(criteria)
         weights = self._weights
         total_weight = sum(w for w, dn in zip(weights, den) if dn > 0)
         domain_scores = [100.0 * a / b if b else None for a, b in zip(num, den)]
@@ -185,16 +164,56 @@ class Scorer:
             for (cap, members), count in zip(self._caps, cap_unmet) if count >= cap.min_unmet
         ]
         readiness = self._readiness_of(rank, len(unmet_blocking), self._dim_stages(num, den))
+        path = self._path(unmet_specs, severity, num, den, total_weight, overall, caps_applied, readiness, rank,
+                          len(unmet_blocking))
+        return Verdict(domains, score, stage, self._ratings[rank], self._ratings[score_rank], score_stage,
+                       readiness, unmet_blocking, caps_applied, path)
 
-        # The path: blocking criteria first, then those that lift a binding cap, then the rest;
-        # each group by the score it adds. Each step shows where the submission would then stand.
-        # It ends at readiness or, in an edition without a readiness verdict, at the top rating.
+    def _tally(self, criteria: dict[str, CriterionResult]) -> tuple[
+            list[float], list[float], list[list[int]], dict[str, tuple[Any, int, float]]]:
+        """Per domain: the weighted credit earned (num) and available (den) over the criteria that
+        apply, and the met / not met / not applicable counts; and each unmet criterion's entry."""
+        n = len(self.domains)
+        num, den = [0.0] * n, [0.0] * n
+        counts = [[0, 0, 0] for _ in range(n)]
+        unmet_specs: dict[str, tuple[Any, int, float]] = {}
+        not_applicable, met = Status.NOT_APPLICABLE, Status.MET
+        specs = self._specs
+        for rule_id, result in criteria.items():
+            spec = result.rule.spec
+            entry = specs.get(id(spec))
+            if entry is None or entry[0] is not spec:
+                entry = self._spec(spec)
+            i = entry[1]
+            status = result.status
+            if status is not_applicable:
+                counts[i][2] += 1
+                continue
+            weight = entry[2]
+            den[i] += weight
+            num[i] += weight * (result.credit or 0.0)
+            if status is met:
+                counts[i][0] += 1
+            else:
+                counts[i][1] += 1
+                if status is Status.NOT_MET:
+                    unmet_specs[rule_id] = entry
+        return num, den, counts, unmet_specs
+
+    def _path(self, unmet_specs: dict[str, tuple[Any, int, float]], severity: dict[str, str], num: list[float],
+              den: list[float], total_weight: float, overall: float, caps_applied: list[CapApplied],
+              readiness: str, rank: int, blocking: int) -> list[PathStep]:
+        """The path: blocking criteria first, then those that lift a binding cap, then the rest;
+        each group by the score it adds. Each step shows where the submission would then stand.
+        It ends at readiness or, in an edition without a readiness verdict, at the top rating."""
+        weights = self._weights
         gains = {rule_id: weights[entry[1]] * 100.0 * entry[0].weight / den[entry[1]] / total_weight
                  for rule_id, entry in unmet_specs.items()}
         binding = {r for c in caps_applied for r in c.unmet}
+        unmet = unmet_specs.keys()
         order = sorted(unmet, key=lambda r: (severity[r] != "blocking", r not in binding, -gains[r], r))
         path: list[PathStep] = []
-        running, blocking_left = overall, len(unmet_blocking)
+        running, blocking_left = overall, blocking
         unmet_left = set(unmet)
         num_left = list(num)
         state, step_rank = readiness, rank
@@ -213,5 +232,4 @@ class Scorer:
             state = self._readiness_of(step_rank, blocking_left, self._dim_stages(num_left, den))
             path.append(PathStep(rule_id, spec.title, spec.severity, round(step_gain, 1), projected,
                                  ratings[step_rank], state))
-        return Verdict(domains, score, stage, ratings[rank], ratings[score_rank], score_stage, readiness,
-                       unmet_blocking, caps_applied, path)
+        return path

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
 from ..common.files import write_atomic
+from ..errors import InputError
 from .formats import FORMATS, SUPPORTED_TEXT
 from .load import read_source, validate
 from .submission import Submission

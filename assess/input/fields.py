@@ -9,7 +9,7 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
@@ -98,7 +98,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
             out[path] = FieldSpec(path, kind, values, optional=optional, description=desc, title=title)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fields_of(model: type[BaseModel] = Submission) -> dict[str, FieldSpec]:
     """Every dotted path of `model` (sub-models flattened, lists kept whole)."""
     out: dict[str, FieldSpec] = {}

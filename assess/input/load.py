@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from ..errors import InputError, did_you_mean
 from .bounded import read_bounded
-from .formats import FORMATS, REFUSED_SUFFIXES, SUPPORTED_TEXT, refused_suffix_message
 from .fields import model_at
+from .formats import FORMATS, REFUSED_SUFFIXES, SUPPORTED_TEXT, refused_suffix_message
 from .messages import explain_problem
 from .submission import PROBLEM_SEPARATOR, Submission
 from .yaml_reader import LineMap, YamlProblem, locate_duplicate_json_key, read_yaml, shorten

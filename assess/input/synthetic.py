@@ -3,7 +3,7 @@
 Every submission is marked `illustrative: true`: the footprint names are real 2016 STP names, used
 only so the examples read like the real thing; nothing here describes a real system.
 
-The generator walks the schema (the pydantic models behind `assess.fields.fields_of`) and fills
+The generator walks the schema (the pydantic models behind `assess.input.fields.fields_of`) and fills
 every field of every section by its kind, driven by one maturity figure per submission, so a field
 added to the schema gets plausible values without touching this module. The fields that decide a
 score most (dates, percentages, finance, the lists of organisations, events, must dos and evidence)

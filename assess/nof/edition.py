@@ -15,9 +15,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..catalogue.conditions import ConditionError, Needs, Node, Parser, nnf
+from ..common.resources import bundled_dir
 from ..errors import RuleError
 from ..input.fields import fields_of
-from ..common.resources import bundled_dir
 
 EDITION_ID = "nof-2025-26"
 Stage = Literal["bands", "finance", "segment", "adjust"]

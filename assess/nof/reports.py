@@ -20,9 +20,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..common.files import write_atomic
 from ..common.version import __version__
 from ..render.report import environment
-from ..common.files import write_atomic
 from . import verify
 from .edition import Edition
 from .method import TrustResult, round2

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..catalogue.model import SEVERITY_ORDER, Catalogue, Rule
 from ..catalogue.conditions import describe
+from ..catalogue.model import SEVERITY_ORDER, Catalogue, Rule
 from .report import environment
 
 
@@ -28,6 +28,7 @@ def rule_dict(rule: Rule, catalogue: Catalogue) -> dict[str, Any]:
 
 
 def select(catalogue: Catalogue, domain: str | None, edition: str | None) -> list[Rule]:
+    """The rules of one domain and edition (or all), by domain, severity and id."""
     rules = [r for r in catalogue.rules.values()
              if (domain is None or r.domain == domain) and (edition is None or edition in r.editions)]
     return sorted(rules, key=lambda r: (r.domain, SEVERITY_ORDER[r.severity], r.id))

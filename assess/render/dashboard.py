@@ -5,7 +5,7 @@ Input is the batch's entries as phase 1 produced them, each a dict with
 `file`, `stem` (the output file name), `assessment` (`Assessment.to_dict()`, or its slim record:
 batch.slim) and `facts` (the few submitted values the national checks need, read by the scorer's
 process). Each function reads the entries in one pass, holding only what it counts, so a batch
-can hand them over read from disk one at a time (assess.spooled). Nothing here touches the
+can hand them over read from disk one at a time (assess.batch.spooled). Nothing here touches the
 engine, the catalogue or the file system.
 """
 from __future__ import annotations
@@ -358,7 +358,7 @@ def dashboard(entries: Sequence[dict[str, Any]], errors: Sequence[dict[str, Any]
     """Everything the batch dashboard shows, as plain data.
 
     `entries` are read in one pass (and once more for the heatmap of a small batch), so they may
-    be read from disk one at a time (assess.spooled.Entries); `rows` (the league, when already
+    be read from disk one at a time (assess.batch.spooled.Entries); `rows` (the league, when already
     made) and `medians` (peer_medians, when already taken) save a pass each. Beyond LARGE_BATCH
     submissions only aggregates and the best LEAGUE_SHOWN rows are kept."""
     rows = league(entries, domains, ratings, stages) if rows is None else rows

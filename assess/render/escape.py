@@ -18,6 +18,7 @@ from ..common.textsafe import ACTIVE_KEEP_LINES, find_active, find_active_keep_l
 # are numbers, Markup or clean text, so each returns at once unless a control or bidi character
 # is found, and only then pays for `visible`.
 def html_finalize(value: Any) -> Any:
+    """A value as an HTML report prints it: control and bidi characters shown as escapes."""
     if type(value) is str:
         return value if find_active_keep_lines(value) is None else visible(value, keep_lines=True)
     if isinstance(value, Markup) or not isinstance(value, str):
@@ -26,6 +27,7 @@ def html_finalize(value: Any) -> Any:
 
 
 def markdown_finalize(value: Any) -> str:
+    """A value as a Markdown report prints it: escaped, one line (see md_escape)."""
     if isinstance(value, Markup):
         return str(value)
     if value is None:
@@ -54,6 +56,7 @@ def html_output(value: Any) -> str:
 
 
 def text_finalize(value: Any) -> Any:
+    """A value as a text report prints it: control and bidi characters shown as escapes."""
     if type(value) is str:
         return value if find_active(value) is None else visible(value)
     return visible(value) if isinstance(value, str) else value

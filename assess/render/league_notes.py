@@ -18,7 +18,7 @@ SHEET = "Not ranked"
 def duplicate_notes(rows: Any, errors: Sequence[dict[str, Any]],
                     ) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
     """Mark each league row whose code was also submitted in files not ranked (the column's value
-    is set on each row as it is made: `rows` is an assess.spooled.LeagueRows); return the extra
+    is set on each row as it is made: `rows` is an assess.batch.spooled.LeagueRows); return the extra
     league column and the extra sheet, both empty when the batch had no duplicate codes."""
     twins = [e for e in errors if e.get("duplicate")]
     if not twins:

@@ -1,5 +1,5 @@
 """league.xlsx: the batch's league and its detail sheets, in a shape that stays within Excel's
-limits at any batch size, written streamed (assess.workbook.sheetwriter) with flat memory.
+limits at any batch size, written streamed (assess.render.sheetwriter) with flat memory.
 
 Sheets, in order:
 - League: one row per submission (the `extra` columns at the end); each name links to its gap
@@ -319,7 +319,7 @@ def _about_sheet(book: Workbook, entries: Sequence[dict[str, Any]], census: _Cen
 
 def save_league_xlsx(path: str | Path, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]], *,
                      stamp: str, **options: Any) -> None:
-    """write_league_xlsx into `path` inside the batch's staging folder (assess.outdir.staged_file:
+    """write_league_xlsx into `path` inside the batch's staging folder (assess.common.files.staged_file:
     a temporary name, renamed when complete; the batch syncs its folder once)."""
     with staged_file(Path(path)) as handle:
         write_league_xlsx(handle, rows, domains, stamp=stamp, **options)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..catalogue.model import Catalogue
 from ..catalogue.lint import rule_shares
+from ..catalogue.model import Catalogue
 from .report import environment
 
 

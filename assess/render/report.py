@@ -345,7 +345,7 @@ def _template(name: str, kind: str = "html") -> Callable[..., str]:
 
 # Context a gap report may be given; without it (`assess score`) the report stands alone.
 GAP_REPORT_DEFAULTS: dict[str, Any] = {
-    "peers": None,       # batch medians beside this submission's scores (assess.dashboard.peer_context)
+    "peers": None,       # batch medians beside this submission's scores (assess.render.dashboard.peer_context)
     "dashboard": None,   # link back to the batch dashboard
     "ratings": [],       # rating names, lowest first (catalogue_context)
     "sources": {},       # source id -> {title, url}
@@ -375,7 +375,7 @@ def render(assessment: Assessment | dict[str, Any], fmt: str = "text", **context
 
 
 def render_dashboard(data: dict[str, Any]) -> str:
-    """The batch dashboard (index.html) from `assess.dashboard.dashboard()` data."""
+    """The batch dashboard (index.html) from `assess.render.dashboard.dashboard()` data."""
     from ..common.version import __version__
 
     return environment().get_template("dashboard.html.j2").render(d=data, version=__version__)

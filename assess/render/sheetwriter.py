@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..common.textsafe import find_active, visible
 from ..common.cellref import letters, quote_sheet
+from ..common.textsafe import find_active, visible
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 MAX_COLUMNS = 16_384

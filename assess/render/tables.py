@@ -71,7 +71,7 @@ def league_csv(rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]]
 
 def write_league_csv(path: Any, rows: Iterable[dict[str, Any]], domains: Sequence[dict[str, str]],
                      extra: Sequence[tuple[str, str]] = ()) -> None:
-    """Write league.csv into a staging folder (assess.outdir.write_file), row by row (the same bytes
+    """Write league.csv into a staging folder (assess.common.files.write_file), row by row (the same bytes
     as `league_csv`): `rows` is read once, or twice when a column's values turned out to be of
     mixed kinds (see _CsvLayout)."""
     layout = _CsvLayout([key for key, _ in league_columns(domains, extra)])

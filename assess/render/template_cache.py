@@ -8,7 +8,7 @@ compile the same text differently), the jinja2, Python and package versions and 
 the module that sets the environments' options, so no compiled code is ever reused by an
 environment that would have compiled it otherwise.
 
-The code lives in the catalogue cache's folder (assess.catalogue_cache: $ASSESS_CACHE_DIR, ...),
+The code lives in the catalogue cache's folder (assess.catalogue.cache: $ASSESS_CACHE_DIR, ...),
 under templates/, and is only read from a folder that is ours and that nobody else can write
 (loading compiled code from elsewhere would run it). ASSESS_NO_CACHE=1 turns it off; any problem
 with the folder leaves templates compiled as before.
@@ -16,7 +16,6 @@ with the folder leaves templates compiled as before.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -51,15 +50,16 @@ class _KeyedCache(jinja2.FileSystemBytecodeCache):
 
 def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
     """The bytecode cache for the bundled templates of environment `kind`, or None (no cache)."""
-    if os.environ.get("ASSESS_NO_CACHE"):
+    from ..catalogue.cache import cache_dir, cache_disabled, private
+
+    if cache_disabled():
         return None
     from ..common.version import __version__
-    from ..catalogue.cache import _private, cache_dir
 
     try:
         folder = cache_dir() / "templates"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not (_private(folder) and _private(folder.parent)):
+        if not (private(folder) and private(folder.parent)):
             return None
         options = hashlib.sha256(_OPTIONS_MODULE.read_bytes()).hexdigest()
     except OSError:

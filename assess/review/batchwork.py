@@ -190,7 +190,7 @@ def since_summary(change: dict[str, Any]) -> dict[str, Any]:
 
 def league_extras(rows: Any, inputs: ReviewInputs) -> list[tuple[str, str]]:
     """The moderation and change columns to append to the league, each row's values added as the
-    row is made (`rows`: an assess.spooled.LeagueRows); none when the batch has no review."""
+    row is made (`rows`: an assess.batch.spooled.LeagueRows); none when the batch has no review."""
     if not inputs.active:
         return []
     rows.marks.append(lambda row, entry: _add_extras(row, entry["assessment"], inputs))

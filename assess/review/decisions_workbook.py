@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, did_you_mean
 from ..common.cellref import letters
+from ..errors import InputError, did_you_mean
 from ..input.workbook.reader import read_sheet
 
 SHEET = "Decisions"

@@ -50,8 +50,9 @@ def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
 
     value = a["ics_readiness"]
     assessed = value != "not_applicable"
-    verdict = (a.get("readiness") or {}).get("verdict") or ("ICS readiness" if assessed else None)
+    verdict: str | None = (a.get("readiness") or {}).get("verdict") or ("ICS readiness" if assessed else None)
     label = readiness_label(a)
+    heading: str | None
     if not assessed:
         heading, done = "the top rating (this edition gives no readiness verdict)", "already at the top rating"
     else:

@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any, Literal, Sequence
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..catalogue.conditions import TRAJECTORY_PREFIX, Count, leaves
-from ..errors import InputError, did_you_mean
 from ..engine.results import Assessment, CriterionResult, Status
+from ..errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
     from ..catalogue.model import Catalogue, Rule

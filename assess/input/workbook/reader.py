@@ -23,8 +23,8 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-from ...errors import InputError, did_you_mean
 from ...common.cellref import column_index, letters, quote_sheet
+from ...errors import InputError, did_you_mean
 from ..bounded import read_bytes
 from .cells import BLANK, Cell, CellProblem, excel_date, read_cell
 from .layout import HELP_SHEET, VALUE_COLUMN, Column, Sheet, sheets
