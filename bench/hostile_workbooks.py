@@ -25,8 +25,8 @@ def peak_mb():
             return int(line.split()[1]) / 1024
 import json, sys, time
 from assess.errors import InputError
-from assess.sources import read_source, validate
-import assess.workbook.reader  # imported before the clock starts, as in a batch
+from assess.input.load import read_source, validate
+import assess.input.workbook.reader  # imported before the clock starts, as in a batch
 start, cpu = time.perf_counter(), time.process_time()
 try:
     validate(read_source(sys.argv[1]))

@@ -56,10 +56,10 @@ def _worker(mode: str, indices: list[int], folder: str | None, barrier: Any, out
     """Score `indices` in timed segments that start together across workers (barrier)."""
     try:
         from assess import assess, assess_file, load_catalogue
-        from assess.assessor import compile_edition
-        from assess.sources import validate as _  # noqa: F401  (import cost out of the timing)
-        from assess.submission import Submission
-        from assess.synthetic import generate_one
+        from assess.engine.assessor import compile_edition
+        from assess.input.load import validate as _  # noqa: F401  (import cost out of the timing)
+        from assess.input.submission import Submission
+        from assess.input.synthetic import generate_one
 
         cat = load_catalogue()
         for edition in cat.meta.editions:
@@ -123,7 +123,8 @@ def _run_workers(mode: str, n: int, jobs: int, folder: str | None) -> dict[str, 
         starts = [r["segments"][k][0] for r in results]
         ends = [r["segments"][k][1] for r in results]
         wall += max(ends) - min(starts)
-    return {"rate": n / wall, "wall": wall, "cpu": sum(r["cpu"] for r in results), "rss_first": max(r["rss_first"] for r in results),
+    return {"rate": n / wall, "wall": wall, "cpu": sum(r["cpu"] for r in results),
+            "rss_first": max(r["rss_first"] for r in results),
             "rss_last": max(r["rss_last"] for r in results), "stats": [s for r in results for s in r["stats"]]}
 
 
@@ -131,7 +132,7 @@ INVALID_EVERY, JSON_EVERY, FLOW_EVERY, WORKBOOK_EVERY = 50, 10, 10, 50  # the in
 
 
 def _write_share(starts: list[int], n: int, folder: str) -> None:
-    from assess.synthetic import generate_one, write_yaml
+    from assess.input.synthetic import generate_one, write_yaml
 
     for start in starts:  # names sort in index order: submission-<block start>-<index in block>
         block = [generate_one(_seed(i)) for i in range(start, min(n, start + BATCH))]
@@ -159,8 +160,8 @@ def _vary(i: int, path: Path, data: dict[str, Any]) -> None:
             bad["unknown_section"] = {"note": "not in the schema"}
         data = bad
     if i % WORKBOOK_EVERY == 21:
-        from assess.convert import dump
-        from assess.submission import Submission
+        from assess.input.convert import dump
+        from assess.input.submission import Submission
 
         path.unlink()
         path.with_suffix(".xlsx").write_bytes(dump(Submission.model_validate(data), "xlsx"))  # type: ignore[arg-type]
@@ -194,7 +195,7 @@ def _write_files(n: int, folder: Path, jobs: int) -> None:
 def _batch_child(folder: str, out_dir: str, jobs: int, queue: Any) -> None:
     try:
         from assess import load_catalogue
-        from assess.batch import run_batch
+        from assess.batch.run import run_batch
 
         cat = load_catalogue()
         t0, c0 = time.perf_counter(), _cpu()
@@ -211,7 +212,7 @@ def _batch_child(folder: str, out_dir: str, jobs: int, queue: Any) -> None:
 
 def _run_batch(folder: Path, n: int, jobs: int) -> dict[str, Any] | str:
     try:
-        import assess.batch  # noqa: F401
+        import assess.batch.run  # noqa: F401
     except ImportError:
         return "n/a (batch not available)"
     out_dir = Path(tempfile.mkdtemp(prefix="stp-bench-out-"))
@@ -285,10 +286,10 @@ def stages(count: int = 300, rounds: int = 7) -> list[tuple[str, float]]:
     import yaml
 
     from assess import load_catalogue
-    from assess.assessor import compile_edition, run
-    from assess.sources import _load_yaml, parse_text
-    from assess.submission import Submission
-    from assess.synthetic import generate_one
+    from assess.engine.assessor import compile_edition, run
+    from assess.input.load import _load_yaml, parse_text
+    from assess.input.submission import Submission
+    from assess.input.synthetic import generate_one
 
     cat = load_catalogue()
     data = [generate_one(_seed(i)) for i in range(count)]
@@ -339,11 +340,11 @@ def workbook_stages(count: int = 40, rounds: int = 3) -> list[tuple[str, float, 
     files written to and read from disk, interleaved rounds, best round each."""
     import yaml
 
-    from assess.convert import as_data
-    from assess.sources import read_source
-    from assess.submission import Submission
-    from assess.synthetic import generate_one
-    from assess.workbook import write_workbook
+    from assess.input.convert import as_data
+    from assess.input.load import read_source
+    from assess.input.submission import Submission
+    from assess.input.synthetic import generate_one
+    from assess.input.workbook import write_workbook
 
     subs = [Submission.model_validate(generate_one(_seed(i))) for i in range(count)]
     datas = [as_data(s) for s in subs]
@@ -408,7 +409,7 @@ def _events(text: str) -> None:
 
 
 def _validate(source: Any) -> Any:
-    from assess.sources import validate
+    from assess.input.load import validate
 
     return validate(source)
 
@@ -504,7 +505,8 @@ def main(argv: list[str] | None = None) -> int:
           "|--------------------------------------------:|--------------------------------------:|-----------------:|")
     for row in rows:
         a, a2, b, c = row.get("a"), row.get("a2"), row.get("b"), row.get("c")
-        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, {max(c['rss'], c['rss_workers']):.0f} MB)"
+        c_text = "-" if c is None else (f"{c['rate']:,.0f} ({c['wall']:.1f} s, "
+                                        f"{max(c['rss'], c['rss_workers']):.0f} MB)"
                                         if isinstance(c, dict) else c)
         rss_a = f"{a['rss_first']:.0f} → {a['rss_last']:.0f}" if a else "-"
         rss_b = f"{b['rss_first']:.0f} → {b['rss_last']:.0f}" if b else "-"

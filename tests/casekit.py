@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 
 from assess import Submission, load_catalogue
-from assess.assessor import NA_SUFFIX, CompiledEdition
-from assess.catalogue import Catalogue
-from assess.conditions import holds
+from assess.catalogue.conditions import holds
+from assess.catalogue.model import Catalogue
+from assess.engine.assessor import NA_SUFFIX, CompiledEdition
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "rule_cases"
@@ -92,7 +92,7 @@ def engine_vs_walk(compiled: CompiledEdition, submission: Submission) -> list[st
 def mixed_submissions(n: int, seed: int) -> list[Submission]:
     """A pool for comparing two implementations of one step: `n` synthetic submissions, every rule
     case and every fixture."""
-    from assess.synthetic import generate
+    from assess.input.synthetic import generate
 
     subs = [Submission.model_validate(d) for d in generate(n, seed=seed)]
     subs += [build(case.patch) for case in load_cases()]

@@ -25,9 +25,9 @@ SKIP = {"league.xlsx"}
 def build() -> dict[str, bytes]:
     """Every golden file's name and bytes, made now from the fixtures."""
     import assess
-    from assess import report
-    from assess.batch import run_batch
-    from assess.sources import read_source, validate
+    from assess.batch.run import run_batch
+    from assess.input.load import read_source, validate
+    from assess.render import report
 
     catalogue = assess.load_catalogue()
     files: dict[str, bytes] = {}

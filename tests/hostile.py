@@ -21,7 +21,7 @@ from typing import Any, Callable
 import yaml
 from casekit import FIXTURES
 
-from assess.fields import fields_of
+from assess.input.fields import fields_of
 
 BASE: dict[str, Any] = yaml.safe_load((FIXTURES / "dorset-thriving.yaml").read_text())
 

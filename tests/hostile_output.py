@@ -23,7 +23,7 @@ import yaml
 from click.testing import CliRunner
 
 from assess.cli import main
-from assess.fields import fields_of
+from assess.input.fields import fields_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_FIXTURE = ROOT / "fixtures" / "dorset-thriving.yaml"
@@ -236,7 +236,7 @@ def build_batch_folder(folder: Path) -> None:
     """Good fixtures beside every hostile content file, file name and folder entry."""
     import shutil
 
-    from assess.textsafe import is_clean
+    from assess.common.textsafe import is_clean
 
     folder.mkdir(parents=True)
     for name in GOOD:

@@ -7,7 +7,8 @@ from typing import Any
 from casekit import FIXTURES, catalogue
 
 import assess
-from assess import batch, dashboard, report
+from assess.batch import run as batch
+from assess.render import dashboard, report
 
 
 def entries(n: int) -> list[dict[str, Any]]:
@@ -28,6 +29,7 @@ def page(n: int, errors: int = 0) -> str:
     cat = catalogue()
     problems = [{"file": f"bad{i}.yaml", "line": 1, "field": None, "message": "not valid YAML"} for i in range(errors)]
     data = dashboard.dashboard(entries(n), problems, domains=[{"id": d.id, "title": d.title} for d in cat.meta.domains],
-                               ratings=[b.name for b in cat.scoring.ratings], stages=[b.name for b in cat.scoring.stages],
+                               ratings=[b.name for b in cat.scoring.ratings],
+                               stages=[b.name for b in cat.scoring.stages],
                                catalogue_version=cat.version)
     return report.render_dashboard(data)

@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.catalogue import Catalogue
-from assess.conditions import Leaf, leaves
-from assess.fields import FieldSpec, fields_of
-from assess.submission import FIRST_SUBMISSION, LAST_SUBMISSION, Submission
+from assess.catalogue.conditions import Leaf, leaves
+from assess.catalogue.model import Catalogue
+from assess.input.fields import FieldSpec, fields_of
+from assess.input.submission import FIRST_SUBMISSION, LAST_SUBMISSION, Submission
 
 
 def _operands(catalogue: Catalogue) -> dict[str, list[Any]]:
@@ -107,7 +107,8 @@ def random_submission(catalogue: Catalogue, rng: random.Random, near: dict[str, 
         data = _nest(flat)
         data["schema_version"] = "1.0"
         data["footprint"].update(code=f"R{rng.randint(0, 10**6)}", name="Random footprint")
-        data["footprint"]["submitted_on"] = min(max(data["footprint"]["submitted_on"], FIRST_SUBMISSION), LAST_SUBMISSION)
+        day = data["footprint"]["submitted_on"]
+        data["footprint"]["submitted_on"] = min(max(day, FIRST_SUBMISSION), LAST_SUBMISSION)
         data["footprint"]["population"] = rng.choice([200_000, 499_999, 500_000, 1_000_000, 3_000_000, 3_000_001])
         for path, spec in root.items():
             if spec.kind != "records" or spec.model is None:

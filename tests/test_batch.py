@@ -13,9 +13,9 @@ import yaml
 from casekit import BASE, FIXTURES, catalogue, merge
 from click.testing import CliRunner
 
-from assess import batch as batch_module
-from assess import dashboard
+from assess.batch import run as batch_module
 from assess.cli import main
+from assess.render import dashboard
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # =1+1'
 
@@ -146,16 +146,16 @@ def test_unreadable_and_invalid_files_go_to_errors_csv_while_others_are_scored(t
 
 def test_an_internal_error_for_one_file_is_recorded_and_the_rest_still_scored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assess
+    from assess.engine import assessor
 
-    real = assess.assess
+    real = assessor.assess_submission
 
     def flaky(sub: Any, *args: Any, **kwargs: Any) -> Any:
         if sub.footprint.code == "MID":
             raise ZeroDivisionError("boom")
         return real(sub, *args, **kwargs)
 
-    monkeypatch.setattr(assess, "assess", flaky)
+    monkeypatch.setattr(assessor, "assess_submission", flaky)
     summary = run(good_folder(tmp_path / "in"), tmp_path / "out")
     assert summary.assessed == 2
     (error,) = summary.errors
@@ -347,7 +347,7 @@ def test_size_bands_are_half_open() -> None:
 
 
 def test_out_folder_equal_to_or_above_the_input_folder_is_refused_and_nothing_is_touched(tmp_path: Path) -> None:
-    from assess.outdir import OutputError
+    from assess.batch.outdir import OutputError
 
     folder = good_folder(tmp_path / "in")
     before = output_bytes(tmp_path)
@@ -390,8 +390,8 @@ def test_progress_bars_go_to_stderr_when_asked(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_results_json_streamed_from_the_spool_is_one_canonical_document(tmp_path):
-    from assess.batch import run_batch
     from assess import load_catalogue
+    from assess.batch.run import run_batch
     out = tmp_path / "out"
     run_batch(FIXTURES, out, catalogue=load_catalogue())
     text = (out / "results.json").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from casekit import BASE, FIXTURES, catalogue, merge
 
-from assess.batch import run_batch
+from assess.batch.run import run_batch
 
 HOSTILE_NAME = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
                 '<svg onload="window.__pwned=3"></svg> | # Hostile')
@@ -208,19 +208,21 @@ def test_the_large_dashboard_passes_and_sorts(driver: Any, tmp_path: Path, shots
     """The form shown beyond a few hundred submissions: aggregates and the top of the league."""
     import largebatch
 
-    from assess import dashboard
+    from assess.render import dashboard
 
     n = dashboard.LARGE_BATCH * 2
     (tmp_path / "index.html").write_text(largebatch.page(n, errors=dashboard.ERRORS_SHOWN + 1), encoding="utf-8")
     check_page(driver, tmp_path / "index.html", shots, "dashboard-large")
     rows = driver.find_elements("css selector", "#league tbody tr")
     assert len(rows) == dashboard.LEAGUE_SHOWN
-    assert f"The best {dashboard.LEAGUE_SHOWN} of {n:,} submissions" in driver.find_element("css selector", "#league caption").text
+    caption = driver.find_element("css selector", "#league caption").text
+    assert f"The best {dashboard.LEAGUE_SHOWN} of {n:,} submissions" in caption
     summary = driver.find_elements("css selector", "table.criteria-summary tbody tr:not(.group)")
     assert len(summary) > 30
     button = driver.find_element("xpath", "//table[@id='league']//th/button[normalize-space()='Score']")
     button.click()
     button.click()  # descending, then ascending: the best of the page last
     scores = [float(s) for s in driver.execute_script(
-        "return Array.from(document.querySelectorAll('#league tbody tr')).map(r => r.cells[3].getAttribute('data-sort'))")]
+        "return Array.from(document.querySelectorAll('#league tbody tr'))"
+        ".map(r => r.cells[3].getAttribute('data-sort'))")]
     assert scores == sorted(scores) and scores[0] < scores[-1]

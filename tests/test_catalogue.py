@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from assess import RuleError, load_catalogue
-from assess.resources import bundled_dir
+from assess.common.resources import bundled_dir
 
 GOOD = """\
 - id: PREV-90
@@ -82,7 +82,8 @@ BROKEN = {
     "unknown-key": (dict(owner="someone"), "owner: Extra inputs are not permitted"),
     "assumption-unexplained": (dict(assumption=True), "needs an assumption_note"),
     "too-many-branches": (dict(when={"all": [{"any": [{"path": f"prevention.{f}", "op": "gte", "value": v}
-                                                      for f in ("obesity_actions", "diabetes_actions", "local_priorities")
+                                                      for f in ("obesity_actions", "diabetes_actions",
+                                                                "local_priorities")
                                                       for v in (1, 2)]}] * 2}),
                           "the engine would fire this condition up to"),
     "empty-all": (dict(when={"all": []}), "'all' needs a non-empty list"),

@@ -10,17 +10,10 @@ from casekit import FIXTURES
 from click.testing import CliRunner
 
 import assess
-from assess import catalogue_cache
+from assess.catalogue import cache as catalogue_cache
 from assess.cli import main
-from assess.resources import bundled_dir
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("ASSESS_CACHE_DIR", str(folder))
-    monkeypatch.delenv("ASSESS_NO_CACHE", raising=False)
-    return folder
+from assess.common import version
+from assess.common.resources import bundled_dir
 
 
 @pytest.fixture
@@ -71,14 +64,13 @@ def test_the_key_covers_the_package_version_and_its_code(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rules = bundled_dir("rules")
     key = catalogue_cache.cache_key(rules)
-    monkeypatch.setattr(assess, "__version__", "99.0.0")
+    monkeypatch.setattr(version, "__version__", "99.0.0")
     assert catalogue_cache.cache_key(rules) != key
-    monkeypatch.setattr(assess, "__version__", assess.__version__)
     code = tmp_path / "code"
     shutil.copytree(catalogue_cache._PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "_*"))
     monkeypatch.setattr(catalogue_cache, "_PACKAGE", code)
     same = catalogue_cache.cache_key(rules)
-    (code / "catalogue.py").write_text((code / "catalogue.py").read_text() + "\n# edited\n")
+    (code / "catalogue" / "model.py").write_text((code / "catalogue" / "model.py").read_text() + "\n# edited\n")
     assert catalogue_cache.cache_key(rules) != same
 
 
@@ -109,3 +101,12 @@ def test_score_through_the_cache_is_byte_identical(cache: Path, loads: list[Any]
     first, second = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
     assert first.exit_code == second.exit_code == 0 and first.output == second.output
     assert len(loads) == 1
+
+
+@pytest.mark.parametrize(("value", "uncached_loads"), [("0", 1), ("", 1), ("false", 1), ("1", 2), ("yes", 2)])
+def test_assess_no_cache_is_read_as_the_readme_says(cache: Path, loads: list[Any], monkeypatch: pytest.MonkeyPatch,
+                                                   value: str, uncached_loads: int) -> None:
+    monkeypatch.setenv("ASSESS_NO_CACHE", value)
+    catalogue_cache.load()
+    catalogue_cache.load()
+    assert len(loads) == uncached_loads

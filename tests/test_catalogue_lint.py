@@ -7,9 +7,9 @@ import pytest
 from casekit import ROOT, build, catalogue
 
 from assess import Status, assess
-from assess.catalogue_doc import render
-from assess.results import CriterionResult
-from assess.scoring import Scorer
+from assess.engine.results import CriterionResult
+from assess.engine.scoring import Scorer
+from assess.render.catalogue_page import render
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 
@@ -113,7 +113,7 @@ def test_digest_criteria_and_rule_ids_cannot_be_confused():
 
 def test_one_fact_one_rule_per_edition_and_no_rule_too_heavy():
     """The loader refuses a catalogue that fails the lint; check the bundled one passes it here too."""
-    from assess.lint import rule_shares, shared_fact_problems, weight_problems
+    from assess.catalogue.lint import rule_shares, shared_fact_problems, weight_problems
     cat = catalogue()
     for edition in cat.meta.editions:
         rules = cat.rules_for(edition.id)
@@ -136,7 +136,7 @@ def test_every_part_of_the_scoring_model_is_sourced_or_labelled():
 
 
 def test_the_generated_documents_label_every_assumed_threshold_band_and_cap():
-    from assess.method import render_method
+    from assess.render.method_page import render_method
     doc = render(catalogue(), "markdown")
     method = render_method(catalogue())
     for text in (doc, method):

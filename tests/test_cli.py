@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from casekit import FIXTURES
 from click.testing import CliRunner
 
-import assess.engine as engine
+import assess.engine.durable as engine
 from assess import load_submission
-from assess.cli import ExitCode, main
-
-from casekit import FIXTURES
+from assess.cli import main
+from assess.cli.common import ExitCode
 
 FIXTURE = FIXTURES / "west-yorkshire-developing.yaml"
 
@@ -129,7 +129,20 @@ def test_init_writes_a_template_that_check_refuses_until_its_placeholders_are_re
 
 
 def test_template_lists_every_field():
-    from assess.fields import fields_of
+    from assess.input.fields import fields_of
     text = run("init").output
     for path in fields_of():
         assert path.split(".")[-1] + ":" in text, path
+
+
+def test_without_the_built_engine_the_command_says_how_to_build_it() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['durable_rules_engine'] = None; "  # as if the C extension were not built
+            "from assess.cli import main; main(sys.argv[1:])")
+    proc = subprocess.run([sys.executable, "-c", code, "score", str(FIXTURES / "dorset-thriving.yaml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 5, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "scripts/venv" in proc.stderr and "durable_rules" in proc.stderr

@@ -5,10 +5,10 @@ import os
 import subprocess
 import sys
 
-from assess import assess_file, load_catalogue
-from assess.report import render
-
 from casekit import FIXTURES
+
+from assess import assess_file, load_catalogue
+from assess.render.report import render
 
 
 def test_json_is_byte_identical_within_a_process():

@@ -5,13 +5,13 @@ import pytest
 import yaml
 from casekit import FIXTURES, ROOT, catalogue, mixed_submissions
 
-from assess.assessor import compile_edition, run
-from assess.catalogue import Basis, Cap, Catalogue, ScoringModel
-from assess.conditions import Explainer, explain, holds
-from assess.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
-from assess.scoring import Verdict, band
-from assess.synthetic import generate
-from assess.yaml_reader import YamlProblem, read_yaml
+from assess.catalogue.conditions import Explainer, explain, holds
+from assess.catalogue.model import Basis, Cap, Catalogue, ScoringModel
+from assess.engine.assessor import compile_edition, run
+from assess.engine.results import CapApplied, CriterionResult, DomainScore, PathStep, Status
+from assess.engine.scoring import Verdict, band
+from assess.input.synthetic import generate
+from assess.input.yaml_reader import YamlProblem, read_yaml
 
 SUBMISSIONS = mixed_submissions(120, seed=21)
 
@@ -169,7 +169,7 @@ def test_scorer_equals_the_reference_with_caps_and_every_status():
                     min_unmet=2, max_rating=cat.scoring.ratings[1].name, basis=basis))
     scoring: ScoringModel = cat.scoring.model_copy(update={"caps": caps})
     other = Catalogue(cat.meta.model_copy(update={"scoring": scoring}), cat.rules, cat.needs, cat.directory)
-    from assess.scoring import Scorer
+    from assess.engine.scoring import Scorer
 
     scorer, reference = Scorer(other, edition), ReferenceScorer(other, edition)
     statuses = [Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE]
@@ -218,7 +218,7 @@ def test_reader_refuses_or_matches_pyyaml_on_tricky_yaml():
 
 
 def test_reader_equals_pyyaml_on_real_files(tmp_path):
-    from assess.synthetic import write_yaml
+    from assess.input.synthetic import write_yaml
 
     paths = write_yaml(generate(20, seed=4), tmp_path)
     paths += [*FIXTURES.glob("*.yaml"), *ROOT.glob("tests/rule_cases/*.yaml")]
@@ -241,7 +241,7 @@ def test_parsing_leaves_the_cycle_collector_as_it_was():
     import gc
 
     from assess.errors import InputError
-    from assess.sources import parse_text
+    from assess.input.load import parse_text
 
     assert gc.isenabled()
     parse_text("a: 1\n", "x.yaml", "yaml")

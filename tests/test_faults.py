@@ -22,9 +22,9 @@ from typing import Any, Callable
 import pytest
 from casekit import catalogue
 
-from assess import batch as batch_module
-from assess.outdir import OutputError
-from assess.synthetic import generate, write_yaml
+from assess.batch import run as batch_module
+from assess.batch.outdir import OutputError
+from assess.input.synthetic import generate, write_yaml
 
 N = 48
 IS_LINUX = sys.platform.startswith("linux")
@@ -265,7 +265,7 @@ def test_an_unwritable_output_gives_a_clear_error_and_keeps_the_previous_output(
 
 def test_a_batch_syncs_its_output_once_not_once_per_file(
         drill: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assess import outdir
+    from assess.batch import outdir
 
     syncs: list[Path] = []
     fsyncs: list[int] = []

@@ -25,8 +25,9 @@ from hostile_output import (
     terminal_problems,
 )
 
-from assess import assess_file, load_catalogue, textsafe
+from assess import assess_file, load_catalogue
 from assess.cli import main
+from assess.common import textsafe
 
 SECONDS = 10.0  # bound for one case (the issue's), checked loosely: the machine may be shared
 

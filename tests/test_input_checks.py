@@ -11,8 +11,9 @@ import os
 import pytest
 from casekit import FIXTURES
 
-from assess import InputError, load_submission, sources
-from assess.sources import read_source, validate
+from assess import InputError, load_submission
+from assess.input import load as sources
+from assess.input.load import read_source, validate
 
 VALID = (FIXTURES / "west-yorkshire-developing.yaml").read_text()
 

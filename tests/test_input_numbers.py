@@ -7,9 +7,9 @@ import pytest
 import yaml
 from casekit import FIXTURES, catalogue, engine_vs_walk
 
-from assess.assessor import compile_edition
-from assess.engine import engine_json
-from assess.submission import Submission
+from assess.engine.assessor import compile_edition
+from assess.engine.durable import engine_json
+from assess.input.submission import Submission
 
 
 def _float_fields() -> list[tuple[str, float, float]]:

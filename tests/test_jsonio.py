@@ -11,7 +11,7 @@ import pytest
 from casekit import FIXTURES, catalogue
 
 import assess
-from assess import jsonio
+from assess.common import jsonio
 
 
 def reference(data: Any) -> bytes:
@@ -52,7 +52,8 @@ def random_value(rng: random.Random, depth: int = 0) -> Any:
         bits = struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0]
         return bits if rng.random() < 0.3 else round(rng.uniform(-1, 1) * 10 ** rng.randint(-12, 20), rng.randint(0, 9))
     if kind == 2:
-        return "".join(chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0x80, 0x2FFF), 0x1F600])) for _ in range(rng.randint(0, 8)))
+        return "".join(chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0x80, 0x2FFF), 0x1F600]))
+                       for _ in range(rng.randint(0, 8)))
     if kind == 3:
         return rng.choice([None, True, False])
     if kind == 4:

@@ -33,28 +33,28 @@ def loaded_by(*args: str) -> set[str]:
 def test_help_loads_no_model_no_engine_no_templates() -> None:
     loaded = loaded_by("--help")
     assert not {m for m in loaded if m.split(".")[0] in {"pydantic", "jinja2", "durable_rules_engine"}}
-    assert "assess.submission" not in loaded and "assess.catalogue" not in loaded
+    assert "assess.input.submission" not in loaded and "assess.catalogue.model" not in loaded
 
 
 def test_check_loads_the_models_but_not_the_engine_or_templates() -> None:
     loaded = loaded_by("check", str(FIXTURES / "dorset-thriving.yaml"))
-    assert "assess.submission" in loaded
+    assert "assess.input.submission" in loaded
     assert not {m for m in loaded if m.split(".")[0] in {"jinja2", "durable_rules_engine", "pandas", "openpyxl"}}
-    assert not {"assess.catalogue", "assess.assessor", "assess.report"} & loaded
+    assert not {"assess.catalogue.model", "assess.engine.assessor", "assess.render.report"} & loaded
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_score_loads_no_review_module_without_decisions(fmt: str) -> None:
     loaded = loaded_by("score", str(FIXTURES / "dorset-thriving.yaml"), "--format", fmt)
-    assert "durable_rules_engine" in loaded and "assess.assessor" in loaded
+    assert "durable_rules_engine" in loaded and "assess.engine.assessor" in loaded
     assert not {"assess.review.moderation", "assess.review.diff", "assess.review.frames",
-                "assess.catalogue_doc", "assess.template", "pandas", "openpyxl"} & loaded
+                "assess.render.catalogue_page", "assess.input.template", "pandas", "openpyxl"} & loaded
     assert ("jinja2" in loaded) == (fmt == "text")  # JSON is written from the data alone
 
 
 _CACHED_CATALOGUE = """
-from assess.catalogue import CatalogueFile, RuleSpec
-from assess.catalogue_cache import load
+from assess.catalogue.model import CatalogueFile, RuleSpec
+from assess.catalogue.cache import load
 catalogue = load()
 assert catalogue.rules and catalogue.meta.editions
 print(CatalogueFile.__pydantic_complete__, RuleSpec.__pydantic_complete__)

@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 from casekit import FIXTURES
 
-from assess import league_workbook, load_catalogue
-from assess.batch import run_batch
+from assess import load_catalogue
+from assess.batch.run import run_batch
+from assess.render import league_workbook
 
 
 def _batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, rows: int, links: int) -> openpyxl.Workbook:

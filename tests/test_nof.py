@@ -11,8 +11,9 @@ import pytest
 from casekit import FIXTURES, ROOT
 from click.testing import CliRunner
 
-from assess.cli import ExitCode, main
-from assess.conditions import holds
+from assess.catalogue.conditions import holds
+from assess.cli import main
+from assess.cli.common import ExitCode
 from assess.errors import InputError
 from assess.nof import Method, load_cutpoints, load_edition, read_published, resolve_cutpoints, verify
 from assess.nof.edition import StageFacts
@@ -361,7 +362,7 @@ def test_command_errors_have_exit_codes(args, code):
 
 
 def test_batch_of_fixtures_reads_only_the_stp_submissions():
-    from assess.batch import discover
+    from assess.batch.run import discover
 
     assert all(p.suffix in (".yaml", ".yml", ".json", ".xlsx") for p in discover(FIXTURES))
     assert all(p.parent == FIXTURES for p in discover(FIXTURES))
@@ -427,7 +428,7 @@ def test_published_text_is_escaped_in_reports(tmp_path):
 
 def test_the_mean_is_the_stp_models_weighted_credit_with_equal_weights(results, edition):
     """Two uses of one model: graded scores as 0-1 credits, aggregated as the STP scorer does."""
-    from assess.graded import GradedScale
+    from assess.engine.graded import GradedScale
 
     scale = GradedScale(edition.data.scale.best, edition.data.scale.worst)
     assert scale.lower_is_better and scale.credit(1.0) == 1.0 and scale.credit(4.0) == 0.0

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
-from assess.conditions import OPERATORS, Needs, Parser, explain, holds, nnf
-from assess.engine import Matcher
-from assess.projection import _plain
-
 from casekit import build
+
+from assess.catalogue.conditions import OPERATORS, Needs, Parser, explain, holds, nnf
+from assess.engine.durable import Matcher
+from assess.engine.projection import _plain
 
 # operator -> (condition, a submission patch that meets it, one that does not)
 CASES = {
@@ -28,12 +27,14 @@ CASES = {
     "in": ({"path": "integration.payment_model", "op": "in", "value": ["blended", "capitated"]},
            {"integration": {"payment_model": "capitated"}}, {"integration": {"payment_model": "activity"}}),
     "contains": ({"path": "plan.footprint_factors", "op": "contains", "value": "patient_flows"},
-                 {"plan": {"footprint_factors": ["scale", "patient_flows"]}}, {"plan": {"footprint_factors": ["scale"]}}),
+                 {"plan": {"footprint_factors": ["scale", "patient_flows"]}},
+                 {"plan": {"footprint_factors": ["scale"]}}),
     "exists": ({"path": "leadership.leader_name", "op": "exists"},
                {"leadership": {"leader_name": "A Leader"}}, {}),
 }
 COUNT = ({"count": "evidence", "where": {"all": [{"path": "status", "op": "eq", "value": "delivered"},
-                                                 {"path": "started_on", "op": "lte", "value_from": "footprint.submitted_on"}]},
+                                                 {"path": "started_on", "op": "lte",
+                                                  "value_from": "footprint.submitted_on"}]},
           "op": "gte", "value": 2},
          {"evidence": [{"ref": f"E{i}", "area": "care", "title": "t", "status": "delivered",
                         "started_on": "2016-01-01"} for i in range(2)]},

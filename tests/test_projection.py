@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from casekit import build, catalogue, mixed_submissions
 
-from assess.assessor import compile_edition
+from assess.engine.assessor import compile_edition
 
 SUBMISSIONS = mixed_submissions(150, seed=11)
 

@@ -49,8 +49,8 @@ def test_2017_acs_candidacy_not_met_without_a_leader():
 
 def test_2017_acs_candidacy_needs_the_rating_as_well_as_every_capability():
     """Every blocking capability met, but the rating below Advanced: not a candidate."""
-    from assess.results import CriterionResult, Status
-    from assess.scoring import Scorer
+    from assess.engine.results import CriterionResult, Status
+    from assess.engine.scoring import Scorer
     cat = catalogue()
     rules = cat.rules_for("2017-partnership")
     criteria = {r.id: CriterionResult(r, Status.MET, 1.0) if r.severity == "blocking" or r.domain != "care"
@@ -143,7 +143,7 @@ def test_footprint_scale_in_2016_and_2017(population, rating, candidacy):
 def test_dashboard_counts_readiness_in_each_editions_words():
     # Dorset (2017) and Frimley (2019) are both "ready", but one is an ACS candidate and the other
     # ready to become an ICS: the dashboard must not add them up under one ICS label.
-    from assess.dashboard import league, readiness_check
+    from assess.render.dashboard import league, readiness_check
 
     entries = []
     for name in ("dorset-thriving", "frimley-ics-ready", "northamptonshire-emerging"):

@@ -1,26 +1,26 @@
 """Markdown escaping is memoised for the catalogue's repeated text: the same answer, every time."""
 from __future__ import annotations
 
-from assess import report
+from assess.render import escape, report
 
 SAMPLES = ["# heading", "1. item", "a | b", "<script>x</script>", "line\nbreak", "===", " - x", "&amp;",
-           "x" * (report._MEMO_MAX_LENGTH + 1) + "*", "plain", 12.5, 3, None]
+           "x" * (escape._MEMO_MAX_LENGTH + 1) + "*", "plain", 12.5, 3, None]
 
 
 def test_the_memo_gives_what_escaping_gives() -> None:
     for value in SAMPLES * 2:  # the second round answers from the memo
-        expected = "" if value is None else report._md_escape(str(value))
-        assert report.md_escape(value) == expected
+        expected = "" if value is None else escape._md_escape(str(value))
+        assert escape.md_escape(value) == expected
 
 
 def test_the_memo_is_bounded_and_used() -> None:
-    report._md_escape_memo.cache_clear()
+    escape._md_escape_memo.cache_clear()
     for _ in range(3):
-        report.md_escape("Agree a system urgent and emergency care recovery trajectory")
-    info = report._md_escape_memo.cache_info()
+        escape.md_escape("Agree a system urgent and emergency care recovery trajectory")
+    info = escape._md_escape_memo.cache_info()
     assert info.hits == 2 and info.maxsize is not None
-    report.md_escape("y" * (report._MEMO_MAX_LENGTH + 1))  # long submitted text is never kept
-    assert report._md_escape_memo.cache_info().currsize == 1
+    escape.md_escape("y" * (escape._MEMO_MAX_LENGTH + 1))  # long submitted text is never kept
+    assert escape._md_escape_memo.cache_info().currsize == 1
 
 
 def test_dict_fields_read_as_before_in_templates() -> None:

@@ -8,7 +8,8 @@ import jinja2
 import pytest
 from markupsafe import Markup, escape
 
-from assess import report
+from assess.render import escape as escape_module
+from assess.render import report
 
 
 class _Text(str):
@@ -30,12 +31,12 @@ VALUES = ["", "plain", "A & B <c> 'd' \"e\"", "tab\tand\nnewline", "esc\x1b[2J",
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)
 def test_html_output_is_escape_of_finalize(value: object) -> None:
-    assert report._html_output(value) == escape(report._html_finalize(value))
+    assert escape_module.html_output(value) == escape(escape_module.html_finalize(value))
 
 
 @pytest.mark.parametrize("value", VALUES, ids=repr)
 def test_markdown_output_is_plain_text(value: object) -> None:
-    out = report._markdown_finalize(value)
+    out = escape_module.markdown_finalize(value)
     assert type(out) is str and out == str(out)
 
 

@@ -12,8 +12,10 @@ from casekit import FIXTURES, build, catalogue
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from assess import assess, report
+from assess import assess
 from assess.cli import main
+from assess.render import escape as escape_module
+from assess.render import report
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | # x'
 
@@ -204,7 +206,7 @@ def test_markdown_cannot_be_injected_by_submitted_text() -> None:
 @pytest.mark.parametrize("text", ["a | b", "# heading", "1. list", "- item", "<b>x</b>", "[l](javascript:x)",
                                   "**bold**", "`code`", "&lt;", "line\nbreak", "==="])
 def test_md_escape_renders_as_the_same_plain_text(text: str) -> None:
-    html = md_to_html(f"| h |\n| --- |\n| {report.md_escape(text)} |\n\n{report.md_escape(text)}\n")
+    html = md_to_html(f"| h |\n| --- |\n| {escape_module.md_escape(text)} |\n\n{escape_module.md_escape(text)}\n")
     plain = " ".join(text.split())
     expected = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert f"<td>{expected}</td>" in html
@@ -228,8 +230,8 @@ def test_real_assessment_renders_every_failing_clause_in_markdown_and_html() -> 
     for c in unmet:
         assert f"#### {c['id']} " in md and f'id="c-{c["id"]}"' in html
         for f in c["explanation"]:
-            assert f"{report.md_escape(f['label'])} {report.md_code(f['field'])}" in md
-            assert f"**{report.md_escape(f['submitted_text'])}**" in md
+            assert f"{escape_module.md_escape(f['label'])} {escape_module.md_code(f['field'])}" in md
+            assert f"**{escape_module.md_escape(f['submitted_text'])}**" in md
     assert report.render(d, "html", **context) == html  # data or Assessment: same page
 
 
@@ -262,7 +264,7 @@ def test_dashboard_script_is_allowed_by_its_hash_only() -> None:
     import base64
     import hashlib
 
-    from assess import dashboard
+    from assess.render import dashboard
 
     html = report.render_dashboard(dashboard.dashboard([], [], domains=[], ratings=["Low", "High"],
                                                        stages=["Early"], catalogue_version="1"))

@@ -12,7 +12,7 @@ import yaml
 from casekit import FIXTURES, catalogue
 from test_browser import check_page, driver, shots  # noqa: F401 - fixtures shared with the browser tests
 
-from assess.batch import run_batch
+from assess.batch.run import run_batch
 from assess.review.diff import diff_files, render_diff
 
 HOSTILE = '<script>window.__pwned=5</script><img src=x onerror="window.__pwned=6"> is four words at least'

@@ -11,9 +11,9 @@ from casekit import FIXTURES, catalogue
 from click.testing import CliRunner
 
 import assess
-from assess import report
 from assess.cli import main
 from assess.errors import InputError
+from assess.render import report
 from assess.review.moderation import MAX_DECISIONS, fingerprint, load_decisions, moderate
 
 LINCS = FIXTURES / "lincs-no-leader.yaml"

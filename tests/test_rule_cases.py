@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from casekit import build, catalogue, engine_vs_walk, load_cases
 
 from assess import assess
-from assess.assessor import compile_edition
-
-from casekit import build, catalogue, engine_vs_walk, load_cases
+from assess.engine.assessor import compile_edition
 
 CASES = load_cases()
 

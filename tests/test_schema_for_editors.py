@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 
 from assess.cli import main
-from assess.schema import SCHEMA_DIALECT, SCHEMA_ID, described_properties
+from assess.input.schema import SCHEMA_DIALECT, SCHEMA_ID, described_properties
 
 
 def _schema() -> dict:

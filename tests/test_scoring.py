@@ -7,8 +7,8 @@ import pytest
 from casekit import build
 
 from assess import assess, load_catalogue
-from assess.results import CriterionResult, Status
-from assess.scoring import Scorer
+from assess.engine.results import CriterionResult, Status
+from assess.engine.scoring import Scorer
 
 CATALOGUE = load_catalogue(Path(__file__).parent / "scoring_catalogue")
 SCORER = Scorer(CATALOGUE, "2016-plan")
@@ -26,7 +26,8 @@ def verdict(**statuses):
 
 def test_all_met():
     v = verdict()
-    assert (v.score, v.rating, v.stage, v.ics_readiness, v.path_to_ics) == (100.0, "Outstanding", "Thriving", "ready", [])
+    assert (v.score, v.rating, v.stage, v.ics_readiness, v.path_to_ics) == (
+        100.0, "Outstanding", "Thriving", "ready", [])
 
 
 def test_domain_scores_are_weighted_and_overall_weights_domains():
@@ -73,7 +74,7 @@ def test_path_takes_blocking_first_then_largest_gain_and_stops_when_ready():
 def test_path_prefers_the_rule_that_lifts_a_binding_cap():
     from dataclasses import replace
 
-    from assess.catalogue import Basis, Cap
+    from assess.catalogue.model import Basis, Cap
     scoring = CATALOGUE.scoring.model_copy(update={"caps": [
         Cap(id="CAP-PREV", title="t", rules=["PREV-02"], max_rating="Making progress",
             basis=Basis(assumption=True, note="a cap for the test to bind"))]})
@@ -102,7 +103,7 @@ def test_engine_to_verdict_end_to_end():
                                             (50, "Making progress"), (62.4, "Making progress"), (62.5, "Advanced"),
                                             (84.9, "Advanced"), (85, "Outstanding"), (100, "Outstanding")])
 def test_rating_bands(score, expected):
-    from assess.scoring import band
+    from assess.engine.scoring import band
     assert band(CATALOGUE.scoring.ratings, score) == expected
 
 
@@ -143,7 +144,7 @@ def test_the_stage_never_reads_higher_than_the_capped_rating():
 
 
 def _cap(cap_id, rules, max_rating, groups=None, min_unmet=1):
-    from assess.catalogue import Basis, Cap
+    from assess.catalogue.model import Basis, Cap
     return Cap(id=cap_id, title="t", rules=rules, groups=groups or {}, max_rating=max_rating, min_unmet=min_unmet,
                basis=Basis(assumption=True, note="a cap for the test to bind"))
 

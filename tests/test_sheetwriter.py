@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assess.workbook import sheetwriter
-from assess.workbook.sheetwriter import DATE, INT, ONE_DP, Column, Workbook
+from assess.render import sheetwriter
+from assess.render.sheetwriter import DATE, INT, ONE_DP, Column, Workbook
 
 HOSTILE = ['=HYPERLINK("http://example.invalid","click")', "+1", "-2+3", "@SUM(A1:A9)", "=1+1", "\tTAB",
            "<b>&amp;</b>", '"quoted"', "  padded  ", "a\u202egpj.exe", "bell\x07", "line\nbreak", "é ü 中文 😀",

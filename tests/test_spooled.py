@@ -11,9 +11,11 @@ import largebatch
 import pytest
 from casekit import catalogue
 
-from assess import dashboard, jsonio, spooled, tables
-from assess.batch import slim
-from assess.textsafe import visible
+from assess.batch import spooled
+from assess.batch.run import slim
+from assess.common import jsonio
+from assess.common.textsafe import visible
+from assess.render import dashboard, tables
 
 
 def spool(entries: list[dict[str, Any]], folder: Path) -> spooled.Entries:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from casekit import FIXTURES
 
 from assess import InputError, load_submission
-
-from casekit import FIXTURES
 
 VALID = (FIXTURES / "west-yorkshire-developing.yaml").read_text()
 
@@ -51,7 +50,8 @@ def test_unknown_field_in_a_list_item(tmp_path):
     ("  cross_partner_plan: true", '  cross_partner_plan: "yes"', "prevention.cross_partner_plan", "valid boolean"),
     ("  leader_sector: local_government", "  leader_sector: council", "leadership.leader_sector", "local_government"),
     ("  submitted_on: 2016-10-21", "  submitted_on: 21/10/2016", "footprint.submitted_on", "YYYY-MM-DD"),
-    ("  submitted_on: 2016-10-21", "  submitted_on: 2016-10-21 10:00:00", "footprint.submitted_on", "not a date and time"),
+    ("  submitted_on: 2016-10-21", "  submitted_on: 2016-10-21 10:00:00", "footprint.submitted_on",
+     "not a date and time"),
     ("  obesity_actions: 1", "  obesity_actions: 1.5", "prevention.obesity_actions", "valid integer"),
 ])
 def test_wrong_type_or_range(tmp_path, old, new, path, fragment):

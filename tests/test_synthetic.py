@@ -7,8 +7,8 @@ import datetime as dt
 import yaml
 
 from assess import Submission, assess, load_catalogue
-from assess.sources import load_submission
-from assess.synthetic import generate, generate_one, write_yaml
+from assess.input.load import load_submission
+from assess.input.synthetic import generate, generate_one, write_yaml
 
 N = 500
 

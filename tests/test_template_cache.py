@@ -8,10 +8,9 @@ from pathlib import Path
 import jinja2
 import pytest
 from casekit import FIXTURES
-from test_catalogue_cache import cache  # noqa: F401  (the same private cache folder)
 
 import assess
-from assess import report, template_cache
+from assess.render import report, template_cache
 
 
 def _fresh_render(fmt: str) -> str:

@@ -13,7 +13,7 @@ from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
 import assess
 from assess.cli import main
 from assess.errors import InputError
-from assess.workbook.layout import sheets
+from assess.input.workbook.layout import sheets
 
 BASE = fixture_workbook()
 
@@ -203,8 +203,8 @@ def test_template_has_every_schema_field() -> None:
 
     from openpyxl import load_workbook
 
-    from assess.fields import fields_of
-    from assess.workbook.writer import template_workbook
+    from assess.input.fields import fields_of
+    from assess.input.workbook.writer import template_workbook
 
     book = load_workbook(io.BytesIO(template_workbook()))
     paths = set()
@@ -271,7 +271,7 @@ def test_value_cells_carry_validation_formats_and_help() -> None:
 
     from openpyxl import load_workbook
 
-    from assess.workbook.writer import template_workbook
+    from assess.input.workbook.writer import template_workbook
 
     book = load_workbook(io.BytesIO(template_workbook()))
     title, ref = where("leadership.leader_sector")
@@ -299,7 +299,7 @@ def test_value_cells_carry_validation_formats_and_help() -> None:
     (b'<?xml version="1.0"', None),  # more bytes needed to tell
 ])
 def test_a_dtd_anywhere_in_the_prolog_is_found(prolog: bytes, verdict: bool | None) -> None:
-    from assess.workbook.reader import _prolog
+    from assess.input.workbook.reader import _prolog
 
     assert _prolog(prolog) is verdict
 
@@ -309,7 +309,7 @@ def test_section_rows_give_unit_kind_allowed_values_and_help() -> None:
 
     from openpyxl import load_workbook
 
-    from assess.workbook.writer import template_workbook
+    from assess.input.workbook.writer import template_workbook
 
     book = load_workbook(io.BytesIO(template_workbook()))
     title, ref = where("finance.planned_position_2020_21_gbp_m")

@@ -14,7 +14,7 @@ from workbook_cases import CASES, build
 from workbookkit import FIXTURE, edit
 
 from assess.cli import main
-from assess.sources import read_source, validate
+from assess.input.load import read_source, validate
 
 
 def test_injection_text_is_read_as_text(tmp_path: Path) -> None:

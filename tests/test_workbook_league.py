@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from assess import load_catalogue
-from assess.batch import run_batch
+from assess.batch.run import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 

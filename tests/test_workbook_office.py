@@ -23,9 +23,9 @@ from openpyxl import load_workbook
 from workbookkit import FIXTURE, edit, fixture_workbook, where
 
 from assess.cli import main
-from assess.convert import as_data
-from assess.sources import read_source, validate
-from assess.workbook.layout import FIRST_FIELD_ROW, sheets
+from assess.input.convert import as_data
+from assess.input.load import read_source, validate
+from assess.input.workbook.layout import FIRST_FIELD_ROW, sheets
 
 
 def _soffice() -> str:
@@ -150,7 +150,7 @@ def test_the_batch_league_workbook_opens_in_libreoffice_with_every_cell_as_writt
     import yaml
 
     from assess import load_catalogue
-    from assess.batch import run_batch
+    from assess.batch.run import run_batch
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -166,7 +166,8 @@ def test_the_batch_league_workbook_opens_in_libreoffice_with_every_cell_as_writt
     for title in ours.sheetnames:
         mine, saved = ours[title], theirs[title]
         assert [[c.value for c in r] for r in saved.iter_rows()] == [[c.value for c in r] for r in mine.iter_rows()]
-        assert [[c.data_type for c in r] for r in saved.iter_rows()] == [[c.data_type for c in r] for r in mine.iter_rows()]
+        types = [[c.data_type for c in r] for r in mine.iter_rows()]
+        assert [[c.data_type for c in r] for r in saved.iter_rows()] == types
         assert saved.auto_filter.ref == mine.auto_filter.ref  # (headless LibreOffice drops every frozen pane)
         # a link is relative to the workbook's folder: the copy saved one folder down points one up
         links = [(c.coordinate, "../" + c.hyperlink.target) for r in mine.iter_rows() for c in r if c.hyperlink]

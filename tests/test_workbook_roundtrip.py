@@ -12,12 +12,12 @@ import pytest
 from randomsub import operands, random_submission
 
 import assess
-from assess.convert import as_data, dump
-from assess.report import render
-from assess.sources import read_source, validate
-from assess.submission import Submission
-from assess.synthetic import generate
-from assess.workbook import write_workbook
+from assess.input.convert import as_data, dump
+from assess.input.load import read_source, validate
+from assess.input.submission import Submission
+from assess.input.synthetic import generate
+from assess.input.workbook import write_workbook
+from assess.render.report import render
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))

@@ -6,7 +6,7 @@ import os
 import pytest
 from casekit import catalogue
 
-from assess import batch as batch_module
+from assess.batch import run as batch_module
 
 
 def triple_or_die(task: int) -> int:

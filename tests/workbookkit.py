@@ -9,9 +9,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from assess.sources import read_source, validate
-from assess.workbook import write_workbook
-from assess.workbook.layout import sheets
+from assess.input.load import read_source, validate
+from assess.input.workbook import write_workbook
+from assess.input.workbook.layout import sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "dorset-thriving.yaml"

@@ -4,6 +4,9 @@ reader: the published CSVs as they are; edition: the method as data (rules/nof-2
 method: the steps, decided by durable_rules; verify: agreement with the published results;
 path: the shortest path to a better segment; output/reports: JSON, text, HTML, workbook;
 command: the `assess nof` command.
+
+Imports: assess.render, assess.engine, assess.catalogue, assess.input, assess.common and
+assess.errors; never assess.review, assess.batch or the command line.
 """
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..conditions import ConditionError, Needs, Node, Parser, nnf
+from ..catalogue.conditions import ConditionError, Needs, Node, Parser, nnf
+from ..common.resources import bundled_dir
 from ..errors import RuleError
-from ..fields import fields_of
-from ..resources import bundled_dir
+from ..input.fields import fields_of
 
 EDITION_ID = "nof-2025-26"
 Stage = Literal["bands", "finance", "segment", "adjust"]

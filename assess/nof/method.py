@@ -2,7 +2,7 @@
 of the quarter's cut-points, the deficit adjustment, segment 5 and the league rank.
 
 The decisions (which finance branch, which segment, whether the adjustment and the override apply)
-are the edition's rules, evaluated by durable_rules through assess.engine; Python does the
+are the edition's rules, evaluated by durable_rules through assess.engine.durable; Python does the
 arithmetic the rules' effects name (a mean, a clamp) and the ranking. One `Method` holds one
 long-lived matcher per stage; close it (or use it as a context manager) when done.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from ..conditions import dnf_terms
-from ..engine import Matcher
+from ..catalogue.conditions import dnf_terms
+from ..engine.durable import Matcher
+from ..engine.graded import GradedScale, Segments, mean
 from ..errors import EngineError, InputError
-from ..graded import GradedScale, Segments, mean
 from .edition import STAGES, Edition, Stage, StageFacts
 from .reader import PublishedData, TrustQuarter, quarter_key
 

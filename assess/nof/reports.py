@@ -20,8 +20,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..report import environment, write_atomic
+from ..common.files import write_atomic
+from ..common.version import __version__
+from ..render.report import environment
 from . import verify
 from .edition import Edition
 from .method import TrustResult, round2

@@ -3,12 +3,15 @@ as DataFrames. Each job has its module: `moderation` (decisions files, fingerpri
 verdict), `diff` (what changed between two submissions of one footprint) and `frames` (tidy pandas
 tables of assessments or of a batch's results.json). Each name is imported from its module on
 first use, so that scoring without decisions never loads them.
+
+Imports: assess.render, assess.engine, assess.catalogue, assess.input, assess.common and
+assess.errors; never assess.nof, assess.batch or the command line.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lazy import lazy_names
+from ..common.lazy import lazy_names
 
 if TYPE_CHECKING:
     from .diff import DiffError, diff_assessments, diff_files

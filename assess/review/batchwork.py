@@ -17,8 +17,8 @@ from .diff import diff_assessments
 from .moderation import DecisionSet, load_decisions, moderate
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..results import Assessment
+    from ..catalogue.model import Catalogue
+    from ..engine.results import Assessment
 
 MAX_PREVIOUS_BYTES = 512 * 1024 * 1024
 CHANGE_COLUMNS = (
@@ -190,7 +190,7 @@ def since_summary(change: dict[str, Any]) -> dict[str, Any]:
 
 def league_extras(rows: Any, inputs: ReviewInputs) -> list[tuple[str, str]]:
     """The moderation and change columns to append to the league, each row's values added as the
-    row is made (`rows`: an assess.spooled.LeagueRows); none when the batch has no review."""
+    row is made (`rows`: an assess.batch.spooled.LeagueRows); none when the batch has no review."""
     if not inputs.active:
         return []
     rows.marks.append(lambda row, entry: _add_extras(row, entry["assessment"], inputs))

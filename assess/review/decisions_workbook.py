@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..common.cellref import letters
 from ..errors import InputError, did_you_mean
-from ..workbook.reader import letters, read_sheet
+from ..input.workbook.reader import read_sheet
 
 SHEET = "Decisions"
 COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint")

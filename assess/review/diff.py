@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import labels
+from ..common import labels
 from ..errors import AssessError
 from .moderation import read_values
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..submission import Submission
+    from ..catalogue.model import Catalogue
+    from ..input.submission import Submission
 
 MAX_FIELDS = 300
 VERDICT_KEYS = ("score", "rating", "stage", "ics_readiness")
@@ -46,12 +46,13 @@ def _side(a: dict[str, Any], file: str | None) -> dict[str, Any]:
 def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
     """Each side's readiness verdict as its gap report names it: for its edition's period (an ACS
     candidacy in 2017, ICS readiness in 2019, none in 2016), by its label, and the path ahead of it."""
-    from ..report import readiness_label
+    from ..render.report import readiness_label
 
     value = a["ics_readiness"]
     assessed = value != "not_applicable"
-    verdict = (a.get("readiness") or {}).get("verdict") or ("ICS readiness" if assessed else None)
+    verdict: str | None = (a.get("readiness") or {}).get("verdict") or ("ICS readiness" if assessed else None)
     label = readiness_label(a)
+    heading: str | None
     if not assessed:
         heading, done = "the top rating (this edition gives no readiness verdict)", "already at the top rating"
     else:
@@ -64,7 +65,7 @@ def _readiness_words(a: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _specs() -> dict[str, Any]:
-    from ..fields import fields_of
+    from ..input.fields import fields_of
 
     return fields_of()
 
@@ -252,15 +253,15 @@ def diff_files(old: str | Path, new: str | Path, catalogue: "Catalogue", *, forc
                decisions: Any = None) -> dict[str, Any]:
     """Read, validate and assess two submission files (each against the edition of its own date)
     and compare them. `decisions` (a DecisionSet) moderates both first."""
-    from .. import assess
-    from ..sources import read_source, validate
+    from ..engine.assessor import assess_submission
+    from ..input.load import read_source, validate
     from .moderation import moderate
 
     sides = []
     for path in (old, new):
         source = read_source(path)
         submission = validate(source)
-        assessment = assess(submission, catalogue, source_sha256=source.sha256, source_file=str(path))
+        assessment = assess_submission(submission, catalogue, source_sha256=source.sha256, source_file=str(path))
         if decisions is not None:
             assessment = moderate(assessment, decisions, catalogue)
         sides.append((submission, assessment.to_dict()))
@@ -273,8 +274,8 @@ def render_diff(data: dict[str, Any], fmt: str = "text") -> str:
     """A diff in text, markdown, html or json."""
     import json
 
-    from .. import __version__
-    from ..report import environment, markdown_environment
+    from ..common.version import __version__
+    from ..render.report import environment, markdown_environment
 
     if fmt == "json":
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

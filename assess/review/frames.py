@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
-from ..results import Assessment
+from ..engine.results import Assessment
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ..conditions import TRAJECTORY_PREFIX, Count, leaves
+from ..catalogue.conditions import TRAJECTORY_PREFIX, Count, leaves
+from ..engine.results import Assessment, CriterionResult, Status
 from ..errors import InputError, did_you_mean
-from ..results import Assessment, CriterionResult, Status
 
 if TYPE_CHECKING:
-    from ..catalogue import Catalogue, Rule
-    from ..submission import Submission
+    from ..catalogue.model import Catalogue, Rule
+    from ..input.submission import Submission
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DECISIONS = 5_000
@@ -172,7 +172,8 @@ def load_decisions(path: str | Path, catalogue: "Catalogue") -> DecisionSet:
         return _check(file, rows.sha256, rows.records, catalogue, list(rows.problems),
                       lambda i, key: {"path": key, "cell": rows.cell(i, key)},
                       rows.places)
-    from ..sources import parse_text, read_bounded
+    from ..input.bounded import read_bounded
+    from ..input.load import parse_text
 
     raw, text = read_bounded(path, MAX_BYTES, "split the decisions file by submission")
     is_json = Path(file).suffix.lower() == ".json"
@@ -322,7 +323,7 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
     InputError (nothing is scored), otherwise recorded under `moderation.problems` and left out.
     With no decision for this submission, the assessment is returned unchanged.
     """
-    from ..assessor import compile_edition
+    from ..engine.assessor import compile_edition
 
     code = assessment.submission.footprint.code
     mine = decisions.for_code(code)

@@ -1,0 +1,362 @@
+"""The `assess` command: translation between the shell and the library API, nothing more."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..common.textsafe import one_line
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    pass
+
+from .common import (
+    EXIT_CODES_HELP,
+    ExitCode,
+    catalogue_for,
+    check_edition,
+    decisions_option,
+    edition_option,
+    emit,
+    output_option,
+    render,
+    report_errors,
+    rules_option,
+)
+
+
+@click.group(epilog="Exit codes:\n\n" + EXIT_CODES_HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="stp-assess")
+def main() -> None:
+    """Score STP/ICS submissions against the published NHS criteria.
+
+    \b
+    Typical use:
+      assess init my-stp.yaml          a commented template to fill in
+      assess check my-stp.yaml         validate it (file, field and line for every problem)
+      assess score my-stp.yaml         rating, domain scores, gaps and the path to readiness
+      assess batch submissions/ --out results/   a folder at once, with reports
+      assess diff old.yaml new.yaml    what changed between two submissions of one footprint
+      assess fingerprint my-stp.yaml   decision records for a reviewer to fill in
+      assess convert my-stp.yaml my-stp.xlsx   YAML, JSON and .xlsx either way
+      assess rules --format markdown   the catalogue with sources and advice
+      assess nof DATA.csv              NHS Oversight Framework 2025/26 segments of NHS trusts
+
+    A submission is a .yaml, .yml or .json file or an .xlsx workbook. `assess COMMAND --help`
+    explains each command with an example.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@report_errors
+def check(files: tuple[Path, ...]) -> None:
+    """Validate submission FILES against the schema without scoring them.
+
+    \b
+    assess check my-stp.yaml             prints: ok  my-stp.yaml  (CODE, name)
+    assess check submissions/*.yaml      every file, every problem
+
+    Each FILE is a .yaml, .yml or .json file or an .xlsx workbook. Every problem is printed as
+    `Error: FILE:LINE: field.path: message` (a workbook gives `Sheet!Cell (field.path)`). Exit
+    status 0 when every file is valid, 3 when any is not (the others are still checked)."""
+    from ..input.load import load_submission
+
+    failed: list[InputError] = []
+    for path in files:
+        try:
+            sub = load_submission(path)
+        except InputError as error:
+            failed.extend(error.all())
+            continue
+        click.echo(one_line(f"ok  {path}  ({sub.footprint.code}, {sub.footprint.name})"))
+    if failed:
+        raise InputError(str(files[0]), "invalid", problems=failed)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@edition_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
+              default="text", show_default=True, help="text is a terminal summary; json is stable and "
+              "byte-identical for the same input; markdown and html are the reviewer's gap report.")
+@rules_option
+@decisions_option
+@output_option
+@report_errors
+def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, decisions_file: Path | None,
+          output: Path | None) -> None:
+    """Assess one submission FILE (YAML, JSON or an .xlsx workbook).
+
+    \b
+    assess score my-stp.yaml                       terminal summary
+    assess score my-stp.xlsx --format html -o gap-report.html
+    assess score my-stp.yaml --edition 2019-ics    against another edition than its date's
+    assess score my-stp.yaml --decisions decisions.yaml   moderated by a reviewer
+
+    Gives each criterion met or not and why, domain scores and stages, the rating, the
+    readiness verdict of the period and the shortest path to it. Exit status 0 when scored,
+    3 when FILE is invalid (every problem named), 5 when the engine fails (no score is given);
+    `assess --help` lists them all."""
+    from ..api import assess
+    from ..input.load import read_source, validate
+    from . import review as commands
+
+    catalogue = catalogue_for(rules_dir)
+    check_edition(catalogue, edition)
+    decisions = commands.load_decisions_option(decisions_file, catalogue)
+    source = read_source(file)
+    assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
+                        source_file=str(file), decisions=decisions)
+    commands.report_moderation(assessment, decisions)
+    emit(render(assessment, fmt, catalogue), output)
+
+
+@main.command()
+@click.option("--domain", "-d", help="Only this domain's rules (e.g. prevention).")
+@click.option("--edition", "-e", metavar="EDITION",
+              help="Only the rules this edition applies (2016-plan, 2017-partnership, 2019-ics); "
+                   "default: every rule.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown is the catalogue document with the traceability table.")
+@rules_option
+@output_option
+@report_errors
+def rules(domain: str | None, edition: str | None, fmt: str, rules_dir: Path | None, output: Path | None) -> None:
+    """List the rule catalogue: ids, titles, severities, sources and advice.
+
+    \b
+    assess rules --domain finance
+    assess rules --format markdown -o docs/catalogue.md   the catalogue document
+    assess rules --rules my-rules/                        check and list a team's own catalogue
+
+    Exit status 0, 2 for an unknown domain or edition, 4 when the catalogue is invalid (the
+    file and rule named)."""
+    from ..render import catalogue_page as catalogue_doc
+
+    catalogue = catalogue_for(rules_dir)
+    check_edition(catalogue, edition)
+    domains = [d.id for d in catalogue.meta.domains]
+    if domain is not None and domain not in domains:
+        raise click.BadParameter(f"unknown domain '{domain}' (domains: {', '.join(domains)})",
+                                 param_hint="'--domain'")
+    emit(catalogue_doc.render(catalogue, fmt, domain=domain, edition=edition), output)
+
+
+@main.command()
+@rules_option
+@output_option
+@report_errors
+def method(rules_dir: Path | None, output: Path | None) -> None:
+    """The method and assumptions page (Markdown): what each edition assesses, how scores become
+    ratings, caps and readiness, and which parts are sourced and which are assumptions.
+
+    \b
+    assess method -o docs/method.md"""
+    from ..render.method_page import render_method
+
+    emit(render_method(catalogue_for(rules_dir)), output)
+
+
+@main.command()
+@output_option
+def schema(output: Path | None) -> None:
+    """Print the submission JSON Schema: every field described, with examples.
+
+    \b
+    assess schema -o submission.schema.json
+
+    Point an editor at it for completion and checking while you type (VS Code's yaml.schemas
+    setting or a `# yaml-language-server: $schema=...` first line; see the README)."""
+    from ..input.schema import submission_schema
+
+    emit(json.dumps(submission_schema(), indent=2, sort_keys=True) + "\n", output)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path | None, force: bool) -> None:
+    """Write a template with every field to PATH (default: standard output).
+
+    The format follows PATH's extension: a commented YAML file (.yaml, the default) or a workbook
+    (.xlsx) with a sheet per section and per list, drop-downs, bounds and help on every value cell.
+
+    \b
+    assess init my-stp.yaml      then fill it in and run: assess check my-stp.yaml
+    assess init my-stp.xlsx      the same as a workbook, to fill in Excel or LibreOffice
+
+    The placeholders (code and name) must be replaced before `assess check` passes.
+    """
+    from ..input import template
+
+    text: str | bytes = template.render_template()
+    if path is not None and path.suffix.lower() == ".xlsx":
+        from ..input.workbook.writer import template_workbook
+
+        text = template_workbook()
+    elif path is not None and path.suffix.lower() not in (".yaml", ".yml"):
+        raise click.BadParameter(f"write a .yaml or .xlsx template, not '{path.suffix}'", param_hint="PATH")
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; use --force to overwrite it")
+    from ..common.files import write_atomic
+
+    write_atomic(path, text)
+    click.echo(f"wrote {path}: fill it in, then run `assess check {path}`", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
+@report_errors
+def convert(source: Path, target: Path, force: bool) -> None:
+    """Convert one submission between YAML, JSON and XLSX (by extension), losslessly.
+
+    \b
+    assess convert my-stp.yaml my-stp.xlsx     to fill in or review in a spreadsheet
+    assess convert my-stp.xlsx my-stp.yaml     back to text, e.g. to keep under version control
+    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid."""
+    from ..input.convert import convert as run_convert
+    from ..input.convert import output_format
+
+    try:
+        output_format(target)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="TARGET") from None
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; use --force to overwrite it")
+    sub = run_convert(source, target)
+    click.echo(f"wrote {target} ({sub.footprint.code}, {sub.footprint.name})", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for results.json, league tables, gap reports and the dashboard.")
+@edition_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes.")
+@rules_option
+@decisions_option
+@click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="OLD_RESULTS", help="An earlier batch's results.json: each footprint (matched by code) "
+              "is compared with its previous submission in the league, the dashboard and its gap report.")
+@report_errors
+def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None,
+          decisions_file: Path | None, previous: Path | None) -> None:
+    """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
+    dashboard to --out.
+
+    \b
+    assess batch submissions/ --out results/ --jobs 2
+    assess batch submissions/ --out results/ --decisions decisions.yaml --previous old/results.json
+
+    \b
+    Reads every *.yaml, *.yml, *.json and *.xlsx file in DIRECTORY (not sub-folders), sorted by name, and
+    writes into --out:
+      results.json            every assessment, sorted by code then file
+      league.csv, league.xlsx one row per submission
+      reports/CODE.html, .md  a gap report per submission, beside the batch medians
+      index.html              the dashboard: league table, distributions, heatmap, national checks
+      errors.csv              every file that could not be assessed, one row per problem
+
+    --decisions FILE applies a reviewer's decisions (see `assess fingerprint`); --previous
+    OLD_RESULTS compares each footprint with its submission in an earlier batch's results.json
+    (league change columns and sheet, who moved in the dashboard, a section in each gap report).
+
+    Every other entry (other types, hidden files, folders named like a submission, pipes, broken
+    or outside links) is listed in errors.csv with the reason, never opened (other sub-folders
+    get a warning); of two submissions with one footprint
+    code only the latest-dated is ranked (neither, on the same date), and the other is listed.
+
+    The output is built beside --out and swapped in whole when complete, so --out always holds
+    one batch's complete output: an interruption or a full disk leaves the previous one as it
+    was. --out must be a folder of its own (new, empty or an earlier batch's output), never the
+    input folder; a second batch into the same --out at once is refused.
+
+    A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
+    could not be (listed in errors.csv and on standard error). The same input gives the same
+    bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
+    from ..batch import run as batch_module
+
+    catalogue = catalogue_for(rules_dir)
+    check_edition(catalogue, edition)
+    from ..batch.workers import interruptible
+
+    with interruptible() as interrupted:
+        try:
+            summary = batch_module.run_batch(directory, out_dir, catalogue=catalogue, edition=edition,
+                                             jobs=jobs, rules_dir=rules_dir, decisions=decisions_file,
+                                             previous=previous)
+        except KeyboardInterrupt as exc:
+            done = getattr(exc, "committed", False)
+            click.echo("\n" + one_line(f"Interrupted: {out_dir} " + (
+                "holds the new, complete output" if done else
+                "was left as it was (the previous complete output, or none)")), err=True)
+            # Exit now: the output folder is settled and its lock released, and interpreter
+            # shutdown would join the killed pool's manager thread, which may print a traceback.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + interrupted.signum)
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for problem in batch_module.iter_problems(summary):
+        click.echo(f"Error: {one_line(problem)}", err=True)
+    if summary.errors or sys.stderr.isatty():
+        click.echo(one_line(summary.describe()), err=True)
+    sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
+
+
+def _add_review_commands() -> None:
+    from .review import diff, fingerprint
+
+    main.add_command(diff)
+    main.add_command(fingerprint)
+
+
+_add_review_commands()
+
+
+@main.command("nof")
+@click.argument("data_file", metavar="DATA.csv", type=click.Path(path_type=Path))
+@click.option("--quarter", "-q", metavar="Q", help='Only this quarter, as the data names it (e.g. "Q2 2025/26").')
+@click.option("--cutpoints", "cutpoints_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help='YAML mapping a quarter to its three segment cut-points, e.g. "Q1 2025/26": [2.05, 2.325, '
+                   '2.62]; quarters it names override the bundled defaults (derived, not published).')
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help='text: a league table per quarter; json: {"trusts": [...]}, byte-identical for the same input.')
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a report per trust, the league workbook and the dashboard of each quarter here.")
+@report_errors
+def nof(data_file: Path, quarter: str | None, cutpoints_file: Path | None, fmt: str, out_dir: Path | None) -> None:
+    """Segment NHS trusts by the NHS Oversight Framework 2025/26 from NHS England's published
+    DATA.csv (trust data or league table, any trust type).
+
+    \b
+    Average score: the unweighted mean of the metric scores (1 best, 4 worst), combined finance in
+    place of its two parts. Segment: the average against the quarter's three cut-points (at or
+    below the first: 1, ... above the third: 4); a trust in financial deficit goes no higher than
+    3; the Recovery Support Programme gives final segment 5. Rank: within trust type, by segment
+    then the published average. Rows that cannot be used are warnings naming their line.
+
+    \b
+    assess nof trust-data.csv --quarter "Q3 2025/26"
+    assess nof trust-data.csv --format json | jq '.trusts[0].path_to_better_segment'
+    assess nof trust-data.csv --out nof-reports/   reports, league workbooks, dashboards
+
+    Exit status 0, 3 when DATA.csv cannot be used (a missing column, conflicting duplicates, a
+    quarter with no cut-points), 6 when --out cannot be written."""
+    from ..nof.command import run_nof
+
+    run_nof(data_file, quarter, cutpoints_file, fmt, out_dir,
+            echo=lambda text: click.echo(text, nl=False), warn=lambda text: click.echo(text, err=True))
