@@ -25,16 +25,16 @@ from typing import Any, Iterator, Sequence
 from ..catalogue.load import load_catalogue
 from ..catalogue.model import Catalogue
 from ..common import jsonio
-from ..common.files import write_file
+from ..common.files import reason, write_file
 from ..common.jsonio import canonical_bytes
 from ..common.labels import long_date
 from ..common.textsafe import one_line
-from ..errors import AssessError, InputError
+from ..errors import AssessError, InputError, OutputError
 from ..input.formats import REFUSED_SUFFIXES, SUPPORTED, SUPPORTED_TEXT
 from ..input.load import read_source, validate
 from ..render import dashboard, report
 from . import spooled, workers
-from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason
+from .outdir import OUTPUT_NAMES, OutputFolder
 from .spooled import Scored
 
 RESULTS = "results.json"

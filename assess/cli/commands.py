@@ -166,6 +166,7 @@ def method(rules_dir: Path | None, output: Path | None) -> None:
 
 @main.command()
 @output_option
+@report_errors
 def schema(output: Path | None) -> None:
     """Print the submission JSON Schema: every field described, with examples.
 
@@ -180,8 +181,9 @@ def schema(output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@report_errors
 def init(path: Path | None, force: bool) -> None:
     """Write a template with every field to PATH (default: standard output).
 
@@ -192,7 +194,8 @@ def init(path: Path | None, force: bool) -> None:
     assess init my-stp.yaml      then fill it in and run: assess check my-stp.yaml
     assess init my-stp.xlsx      the same as a workbook, to fill in Excel or LibreOffice
 
-    The placeholders (code and name) must be replaced before `assess check` passes.
+    The placeholders (code and name) must be replaced before `assess check` passes. PATH is
+    written whole or not at all: exit 6 names it and the reason when it cannot be written.
     """
     from ..input import template
 
@@ -206,7 +209,7 @@ def init(path: Path | None, force: bool) -> None:
     if path is None:
         click.echo(text, nl=False)
         return
-    if path.exists() and not force:
+    if path.exists() and not path.is_dir() and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     from ..common.files import write_atomic
 
@@ -216,7 +219,7 @@ def init(path: Path | None, force: bool) -> None:
 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
 @report_errors
 def convert(source: Path, target: Path, force: bool) -> None:
@@ -225,7 +228,9 @@ def convert(source: Path, target: Path, force: bool) -> None:
     \b
     assess convert my-stp.yaml my-stp.xlsx     to fill in or review in a spreadsheet
     assess convert my-stp.xlsx my-stp.yaml     back to text, e.g. to keep under version control
-    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid."""
+    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid.
+    TARGET is written whole or not at all: exit 3 when SOURCE is invalid, 6 (naming TARGET and
+    the reason) when TARGET cannot be written."""
     from ..input.convert import convert as run_convert
     from ..input.convert import output_format
 
@@ -233,7 +238,7 @@ def convert(source: Path, target: Path, force: bool) -> None:
         output_format(target)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="TARGET") from None
-    if target.exists() and not force:
+    if target.exists() and not target.is_dir() and not force:
         raise click.UsageError(f"{target} exists; use --force to overwrite it")
     sub = run_convert(source, target)
     click.echo(f"wrote {target} ({sub.footprint.code}, {sub.footprint.name})", err=True)
