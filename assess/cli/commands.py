@@ -256,9 +256,11 @@ def convert(source: Path, target: Path, force: bool) -> None:
 @click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="OLD_RESULTS", help="An earlier batch's results.json: each footprint (matched by code) "
               "is compared with its previous submission in the league, the dashboard and its gap report.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line when every file was assessed (warnings "
+              "and errors are still printed).")
 @report_errors
 def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None,
-          decisions_file: Path | None, previous: Path | None) -> None:
+          decisions_file: Path | None, previous: Path | None, quiet: bool) -> None:
     """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
     dashboard to --out.
 
@@ -279,10 +281,11 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     OLD_RESULTS compares each footprint with its submission in an earlier batch's results.json
     (league change columns and sheet, who moved in the dashboard, a section in each gap report).
 
-    Every other entry (other types, hidden files, folders named like a submission, pipes, broken
-    or outside links) is listed in errors.csv with the reason, never opened (other sub-folders
-    get a warning); of two submissions with one footprint
-    code only the latest-dated is ranked (neither, on the same date), and the other is listed.
+    Every other entry (other types, folders named like a submission, pipes, broken or outside
+    links) is listed in errors.csv with the reason, never opened; other sub-folders and hidden,
+    lock and system files (.DS_Store, ~$x.xlsx, Thumbs.db, desktop.ini) are named in a warning
+    and in the dashboard instead. Of two submissions with one footprint code only the
+    latest-dated is ranked (neither, on the same date), and the other is listed.
 
     The output is built beside --out and swapped in whole when complete, so --out always holds
     one batch's complete output: an interruption or a full disk leaves the previous one as it
@@ -290,8 +293,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     input folder; a second batch into the same --out at once is refused.
 
     A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
-    could not be (listed in errors.csv and on standard error). The same input gives the same
-    bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
+    could not be (listed in errors.csv and on standard error). One line on standard error says
+    what was assessed, not assessed, ranked and moderated, how many decisions are stale and
+    where the outputs are (--quiet leaves it out when nothing failed). The same input gives the
+    same bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
     from ..batch import run as batch_module
 
     catalogue = catalogue_for(rules_dir)
@@ -314,10 +319,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
             sys.stderr.flush()
             os._exit(128 + interrupted.signum)
     for warning in summary.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {one_line(warning)}", err=True)
     for problem in batch_module.iter_problems(summary):
         click.echo(f"Error: {one_line(problem)}", err=True)
-    if summary.errors or sys.stderr.isatty():
+    if summary.errors or not quiet:
         click.echo(one_line(summary.describe()), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
 
