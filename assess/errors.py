@@ -51,6 +51,13 @@ class InputError(AssessError):
         return self.problems or [self]
 
 
+class OutputError(AssessError):
+    """A file or folder that cannot be written (full disk, read-only, no permission, a folder where
+    a file should be, in use): the message names the path and the reason in words."""
+
+    exit_code = 6
+
+
 class RuleError(AssessError):
     """A catalogue file or rule that cannot be loaded."""
 

@@ -17,6 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: WCAG 2.1 A/AA and axe-core's best practices (an empty table header, content outside landmarks)
+ALL_TAGS = [*WCAG_TAGS, "best-practice"]
 CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--hide-scrollbars"]
@@ -106,15 +108,15 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe(driver: Any) -> list[dict[str, Any]]:
-    """axe-core's violations on the current page for WCAG 2.1 A and AA."""
+def axe(driver: Any, tags: list[str] = WCAG_TAGS) -> list[dict[str, Any]]:
+    """axe-core's violations on the current page for WCAG 2.1 A and AA (or the rules of `tags`)."""
     driver.execute_script(_axe_source())
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
         ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))"
-        ".catch(e => done({error: String(e)}));", WCAG_TAGS)
+        ".catch(e => done({error: String(e)}));", tags)
     if isinstance(result, dict) and "error" in result:
         raise RuntimeError(f"axe-core failed: {result['error']}")
     return list(result)

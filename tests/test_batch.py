@@ -53,14 +53,82 @@ def test_entries_that_are_not_submissions_are_listed_with_the_reason(tmp_path: P
     write(folder / "sub", "nested.yaml", submission("NESTED"))
     (folder / "misnamed.yaml").mkdir()
     summary = run(folder, tmp_path / "out")
-    assert summary.assessed == 3 and summary.files == 6
+    assert summary.assessed == 3 and summary.files == 5
     reasons = {r["file"]: r["message"] for r in read_csv(tmp_path / "out" / "errors.csv")}
-    assert "hidden file" in reasons[".editor-swap.yaml"]
+    assert ".editor-swap.yaml" not in reasons  # hidden: a warning (see the test below), not an error
     assert "unsupported file type '.txt'" in reasons["notes.txt"] and ".xlsx" in reasons["notes.txt"]
     assert "sub-folders are not read" in reasons["misnamed.yaml"]
     assert "sub" not in reasons and any(w.startswith("sub: not read: a sub-folder") for w in summary.warnings)
     index = (tmp_path / "out" / "index.html").read_text()
-    assert "Files not assessed (3)" in index and "Sub-folders are never read: sub." in index
+    assert "Files not assessed (2)" in index and "Sub-folders are never read: sub." in index
+
+
+SYSTEM_FILES = {".DS_Store": "a hidden file", "~$b-small.xlsx": "an Excel lock file",
+                "Thumbs.db": "a Windows thumbnail cache", "desktop.ini": "a Windows folder settings file",
+                ".~lock.b-small.xlsx#": "a LibreOffice lock file", "~$notes.docx": "an Office lock file",
+                "._a-large.yml": "a hidden file"}
+
+
+def test_hidden_lock_and_system_files_are_warnings_and_the_batch_still_succeeds(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path / "in")
+    for name in SYSTEM_FILES:
+        (folder / name).write_bytes(b"\x00\x05\x16\x07Bud1")  # binary, as a .DS_Store is
+    (folder / ".Spotlight-V100").mkdir()
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    for name, kind in {**SYSTEM_FILES, ".Spotlight-V100": "a hidden folder"}.items():
+        assert any(line.startswith(f"Warning: {name}: not read: {kind}") for line in warnings), (name, warnings)
+    assert "Error" not in result.stderr
+    assert "8 hidden, lock or system files not read" in result.stderr
+    assert read_csv(tmp_path / "out" / "errors.csv") == []
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "Files not assessed (0)" in index and "Hidden, lock and system files are not read: " in index
+    for name in ("._a-large.yml", ".DS_Store", ".Spotlight-V100", ".~lock.b-small.xlsx#", "Thumbs.db",
+                 "desktop.ini", "~$b-small.xlsx", "~$notes.docx"):
+        assert name in index
+    assert "the workbook was read as last saved" in index
+
+
+def test_a_lock_file_beside_a_broken_file_keeps_the_exit_status_of_the_broken_one(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path / "in")
+    (folder / "~$b-small.xlsx").write_bytes(b"lock")
+    (folder / "broken.json").write_text("{")
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert [r["file"] for r in read_csv(tmp_path / "out" / "errors.csv")] == ["broken.json"]
+    assert "Warning: ~$b-small.xlsx: not read: an Excel lock file" in result.stderr
+
+
+def test_a_successful_batch_says_what_it_did_in_one_line(tmp_path: Path) -> None:
+    folder = good_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])
+    assert result.exit_code == 0
+    assert result.stderr == (f"assessed 3 of 3 files into {out}; none could not be assessed; 3 ranked in the "
+                             f"league; open {out / 'index.html'}\n")
+    quiet = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    (folder / "broken.json").write_text("{")
+    failing = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "-q"])
+    assert failing.exit_code == 3 and "assessed 3 of 4 files" in failing.stderr  # --quiet never hides a failure
+
+
+def test_the_summary_counts_moderated_submissions_and_stale_decisions(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("lincs-no-leader.yaml", "dorset-thriving.yaml", "frimley-ics-ready.yaml"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    decisions = yaml.safe_load((FIXTURES / "review" / "decisions.yaml").read_text())
+    decisions["decisions"][0]["fingerprint"] = "0123456789abcdef"  # LINCS GOV-03 pinned to other values
+    path = tmp_path / "decisions.yaml"
+    path.write_text(yaml.safe_dump(decisions))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--decisions", str(path)])
+    assert result.exit_code == 0, result.output
+    moderated = {r["submission"]["code"] for r in json.loads((out / "results.json").read_text()) if r.get("moderation")}
+    assert moderated == {"LINCS", "DORSET"}
+    assert f"; 3 ranked in the league; 2 moderated, 1 stale decision; open {out / 'index.html'}" in result.stderr
 
 
 def run(folder: Path, out: Path, jobs: int = 1, **kwargs: Any) -> batch_module.BatchSummary:
@@ -169,7 +237,7 @@ def test_exit_codes_and_messages(tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out1")])
     assert ok.exit_code == 0, ok.output
-    assert ok.stderr == ""  # quiet when stderr is not a terminal: no progress bar, no chatter
+    assert len(ok.stderr.splitlines()) == 1 and "assessed 3 of 3 files" in ok.stderr  # the summary, no progress bar
     (folder / "broken.json").write_text("{")
     bad = runner.invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out2")])
     assert bad.exit_code == 3
@@ -399,16 +467,16 @@ def test_results_json_streamed_from_the_spool_is_one_canonical_document(tmp_path
     assert not [p for p in out.iterdir() if p.name.startswith(".spool")], "the spool folder was left behind"
 
 
-def test_excel_lock_files_are_listed_as_lock_files(tmp_path: Path) -> None:
-    """Excel writes ~$name.xlsx (162 bytes, not a zip) while name.xlsx is open: listed as what it
-    is, not as a broken workbook, and never opened."""
+def test_excel_lock_files_are_named_as_lock_files(tmp_path: Path) -> None:
+    """Excel writes ~$name.xlsx (162 bytes, not a zip) while name.xlsx is open: named as what it
+    is in a warning, not as a broken workbook, and never opened."""
     folder = good_folder(tmp_path / "in")
     (folder / "~$c-mid.xlsx").write_bytes(b"\x0bA. Reviewer" + b"\x00" * 150)
     summary = run(folder, tmp_path / "out")
-    assert summary.assessed == 3
-    reasons = {r["file"]: r["message"] for r in read_csv(tmp_path / "out" / "errors.csv")}
-    assert reasons["~$c-mid.xlsx"].startswith("not read: an Excel lock file (the workbook is open in Excel)")
-    assert "not an Excel workbook" not in reasons["~$c-mid.xlsx"]
+    assert summary.assessed == 3 and summary.errors == [] and summary.not_read == ["~$c-mid.xlsx"]
+    warning = next(w for w in summary.warnings if w.startswith("~$c-mid.xlsx: "))
+    assert warning.startswith("~$c-mid.xlsx: not read: an Excel lock file (the workbook is open in Excel)")
+    assert "not an Excel workbook" not in warning
 
 
 def test_check_names_an_excel_lock_file(tmp_path: Path) -> None:

@@ -128,13 +128,16 @@ def test_batch_with_good_files_beside_every_hostile_entry(tmp_path: Path) -> Non
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert seconds < 60
 
-    # every entry is assessed or listed, with a reason
+    # every entry is assessed, listed with a reason or (a hidden, lock or system file) named in a warning
     errors = _rows(out / "errors.csv")
     listed = {row[0][1:] if row[0][:2] in ("'=", "'+", "'-", "'@") else row[0] for row in errors[1:]}
     league = {row["file"] for row in csv.DictReader(io.StringIO((out / "league.csv").read_text(encoding="utf-8")))}
+    warned = {line.removeprefix("Warning: ").split(": not read: ")[0] for line in result.stderr.splitlines()
+              if line.startswith("Warning: ") and ": not read: a hidden " in line}
     entries = {p.name for p in folder.iterdir()}
     shown = {textsafe.one_line(name): name for name in entries}
-    assert {shown.get(f, f) for f in listed | league} == entries
+    assert warned == {".hidden.yaml"}
+    assert {shown.get(f, f) for f in listed | league | warned} == entries
     for pid, name, _ in FILE_NAMES:
         assert textsafe.one_line(name) in (league if pid.endswith("-good") else listed), pid
 

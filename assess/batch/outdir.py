@@ -25,27 +25,14 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import AssessError
+from ..common.files import reason
+from ..errors import OutputError as OutputError  # raised here; still importable from here
 
 #: Everything a batch writes into its output folder. A folder holding anything else is not a
 #: batch output, and is refused rather than replaced (a new output file must be added here).
 OUTPUT_NAMES = frozenset({"results.json", "league.csv", "league.xlsx", "errors.csv", "index.html", "reports"})
 _LEGACY_LEFTOVERS = (".spool-",)  # spool folders left inside the output by earlier versions
 _RENAME_EXCHANGE = 2
-_REASONS = {errno.ENOSPC: "no space left on the device", errno.EROFS: "the file system is read-only",
-            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-            errno.EDQUOT: "disk quota exceeded", errno.ENOTDIR: "a part of the path is not a folder"}
-
-
-class OutputError(AssessError):
-    """The output folder cannot be written (full disk, read-only, no permission, in use)."""
-
-    exit_code = 6
-
-
-def reason(exc: OSError) -> str:
-    """The cause of an OSError in words, without its path."""
-    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 @contextlib.contextmanager

@@ -25,16 +25,16 @@ from typing import Any, Iterator, Sequence
 from ..catalogue.load import load_catalogue
 from ..catalogue.model import Catalogue
 from ..common import jsonio
-from ..common.files import write_file
+from ..common.files import reason, write_file
 from ..common.jsonio import canonical_bytes
 from ..common.labels import long_date
 from ..common.textsafe import one_line
-from ..errors import AssessError, InputError
+from ..errors import AssessError, InputError, OutputError
 from ..input.formats import REFUSED_SUFFIXES, SUPPORTED, SUPPORTED_TEXT
 from ..input.load import read_source, validate
 from ..render import dashboard, report
 from . import spooled, workers
-from .outdir import OUTPUT_NAMES, OutputError, OutputFolder, reason
+from .outdir import OUTPUT_NAMES, OutputFolder
 from .spooled import Scored
 
 RESULTS = "results.json"
@@ -54,6 +54,11 @@ class BatchSummary:
     warnings: list[str] = field(default_factory=list)  # e.g. previous results from another catalogue
     #: wall seconds per stage: scoring, reports, batch files (the serial tail), commit (sync, swap)
     timings: dict[str, float] = field(default_factory=dict)
+    #: submissions moderated by --decisions, and the decisions among them found stale
+    moderated: int = 0
+    stale_decisions: int = 0
+    #: hidden, lock and system files (.DS_Store, ~$x.xlsx, Thumbs.db): named in a warning, never read
+    not_read: list[str] = field(default_factory=list)
 
     @property
     def failed_files(self) -> list[str]:
@@ -61,11 +66,23 @@ class BatchSummary:
         return sorted({e["file"] for e in self.errors})
 
     def describe(self) -> str:
-        """One line for the terminal: how many files were assessed, and where the errors are."""
+        """One line for the terminal: what was assessed, ranked and moderated, what was not and
+        where to look, and where the outputs are."""
         text = f"assessed {self.assessed} of {self.files} files into {self.out_dir}"
         if self.errors:
             text += f"; {len(self.failed_files)} could not be assessed (see {self.out_dir / 'errors.csv'})"
-        return text
+        else:
+            text += "; none could not be assessed"
+        text += f"; {self.assessed} ranked in the league"
+        if self.moderated or self.stale_decisions:
+            text += f"; {self.moderated} moderated, {_count(self.stale_decisions, 'stale decision')}"
+        if self.not_read:
+            text += f"; {_count(len(self.not_read), 'hidden, lock or system file')} not read"
+        return text + f"; open {self.out_dir / 'index.html'}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # What a batch does with each entry of the input folder. Nothing is skipped silently: an entry
@@ -79,6 +96,10 @@ _KINDS = ((stat.S_ISDIR, "a folder: sub-folders are not read (run assess batch o
 LOCK_PREFIX = "~$"  # Excel writes ~$name.xlsx beside name.xlsx while the workbook is open
 LOCK_REASON = ("an Excel lock file (the workbook is open in Excel); the workbook itself is read as last saved: "
                "save and close it, then run the batch again to be sure of its latest changes")
+LIBREOFFICE_LOCK = ".~lock."  # LibreOffice writes .~lock.name.xlsx# while it has name.xlsx open
+#: files Windows writes into the folders it shows (compared ignoring case)
+WINDOWS_FILES = {"thumbs.db": "a Windows thumbnail cache", "desktop.ini": "a Windows folder settings file",
+                 "ehthumbs.db": "a Windows thumbnail cache"}
 
 
 def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], list[dict[str, Any]]]:
@@ -88,11 +109,12 @@ def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], li
     Nothing is opened here (a FIFO named x.yaml would block): entries are judged on lstat/stat.
     Read: regular files, and symbolic links to regular files inside the folder, named .yaml,
     .yml, .json, .xlsx (and .xls, .xlsm, .xlsb, .ods, which the reader refuses with advice).
-    Listed, not read: hidden entries (a name starting with '.'), other types, folders named like
-    a submission, named pipes, devices, sockets, dangling or looping symbolic links and links
-    that lead outside the folder. A plain sub-folder's row carries "folder": True (the batch
-    makes it a warning). The output folder itself, and a previous batch's outputs when --out is
-    this folder, are the batch's own and not listed.
+    Listed, not read: other types, folders named like a submission, named pipes, devices,
+    sockets, dangling or looping symbolic links and links that lead outside the folder. A plain
+    sub-folder's row carries "folder": True, and a hidden, lock or system file's (a name starting
+    with '.' or '~$', Thumbs.db, desktop.ini) "ignored": True: the batch makes those warnings,
+    since every Mac, Windows and Office user's folder holds some. The output folder itself, and
+    a previous batch's outputs when --out is this folder, are the batch's own and not listed.
     """
     root = directory.resolve()
     out = None if out_dir is None else out_dir.resolve()
@@ -100,6 +122,10 @@ def survey(directory: Path, out_dir: Path | None = None) -> tuple[list[Path], li
     skipped: list[dict[str, Any]] = []
     for path in sorted(directory.iterdir(), key=lambda p: p.name):
         if out is not None and (out == root and path.name in OUTPUT_NAMES or _resolves_to(path, out)):
+            continue
+        reason = _system_entry(path)
+        if reason is not None:
+            skipped.append({**_error(path.name, f"not read: {reason}"), "ignored": True})
             continue
         reason = _not_read(path, root)
         if reason is None:
@@ -121,14 +147,30 @@ def _resolves_to(path: Path, target: Path) -> bool:
 _SUB_FOLDER = "a sub-folder: sub-folders are never read (run assess batch on it to assess what it holds)"
 
 
+def _system_entry(path: Path) -> str | None:
+    """Why an entry is a hidden, lock or system file that the batch passes over with a warning
+    (None: it is not one). Judged on the name alone: nothing is opened or followed."""
+    name = path.name
+    if name.startswith(LIBREOFFICE_LOCK):
+        return ("a LibreOffice lock file (the workbook is open in LibreOffice); the workbook itself is read as "
+                "last saved: save and close it, then run the batch again to be sure of its latest changes")
+    if name.startswith("."):
+        kind = "folder" if path.is_dir() and not path.is_symlink() else "file"
+        return (f"a hidden {kind} (a name starting with '.' marks editor, lock and system files such as "
+                ".DS_Store); rename it without the '.' to assess it")
+    if name.startswith(LOCK_PREFIX):
+        if path.suffix.lower() in SUPPORTED + OTHER_SPREADSHEETS:
+            return LOCK_REASON
+        return "an Office lock file (the document is open in Word, Excel or PowerPoint), not a submission"
+    if name.lower() in WINDOWS_FILES:
+        return f"{WINDOWS_FILES[name.lower()]}, not a submission"
+    return None
+
+
 def _not_read(path: Path, root: Path) -> str | None:
     """Why an entry is not read as a submission (None: it is read). A plain sub-folder is a
     warning (_SUB_FOLDER), not an error: a folder of submissions may hold others, as the bundled
     fixtures do; a folder named like a submission (x.yaml) is an error."""
-    if path.name.startswith("."):
-        kind = "folder" if path.is_dir() and not path.is_symlink() else "file"
-        return (f"a hidden {kind} (a name starting with '.' marks editor, lock and system files); "
-                "rename it without the '.' to assess it")
     try:
         info = path.lstat()
         link = stat.S_ISLNK(info.st_mode)
@@ -143,8 +185,6 @@ def _not_read(path: Path, root: Path) -> str | None:
     if link and root not in path.resolve().parents:
         return "a symbolic link to something outside the folder; copy the file into the folder instead"
     suffix = path.suffix.lower()
-    if path.name.startswith(LOCK_PREFIX) and suffix in SUPPORTED + OTHER_SPREADSHEETS:
-        return LOCK_REASON
     if stat.S_ISDIR(info.st_mode) and not link and suffix not in SUPPORTED + OTHER_SPREADSHEETS:
         return _SUB_FOLDER
     for test, kind in _KINDS:
@@ -369,14 +409,16 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
     directory, out = Path(directory), Path(out_dir)
     files, skipped = survey(directory, out)
     folders = [row for row in skipped if row.get("folder")]
-    skipped = [row for row in skipped if not row.get("folder")]
+    ignored = [row for row in skipped if row.get("ignored")]
+    skipped = [row for row in skipped if not row.get("folder") and not row.get("ignored")]
     runner = _Runner(max(1, jobs), None if rules_dir is None else Path(rules_dir), catalogue,
                      sys.stderr.isatty() if progress is None else progress)
     timings: dict[str, float] = {}
     with OutputFolder(out, inputs=directory) as folder:
         try:
-            errors, entries = _run(files, skipped, folder.staging, edition, catalogue, runner, timings, review,
-                                   token, [row["file"] for row in folders])
+            errors, entries, tally = _run(files, skipped, folder.staging, edition, catalogue, runner, timings,
+                                          review, token, [row["file"] for row in folders],
+                                          [row["file"] for row in ignored])
             started = time.perf_counter()
             folder.commit()
             timings["commit"] = time.perf_counter() - started
@@ -391,7 +433,9 @@ def run_batch(directory: str | Path, out_dir: str | Path, *, catalogue: Catalogu
         finally:
             runner.close()
     return BatchSummary(out, len(files) + len(skipped), len(entries), errors,
-                        [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders)], timings)
+                        [*review.warnings, *(f"{row['file']}: {row['message']}" for row in folders + ignored)],
+                        timings, moderated=tally["moderated"], stale_decisions=tally["stale"],
+                        not_read=[row["file"] for row in ignored])
 
 
 def _kept(folder: OutputFolder) -> str:
@@ -404,8 +448,9 @@ def _kept(folder: OutputFolder) -> str:
 
 def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition: str | None,
          catalogue: Catalogue, runner: workers.Runner, timings: dict[str, float], review: Any, token: Any,
-         folders: list[str]) -> tuple[list[dict[str, Any]], spooled.Entries]:
-    """Score, render and write the whole output into the staging folder `stage`."""
+         folders: list[str], ignored: list[str]) -> tuple[list[dict[str, Any]], spooled.Entries, dict[str, int]]:
+    """Score, render and write the whole output into the staging folder `stage`; the errors, the
+    league's entries and the moderation tally."""
     from ..review import batchwork
 
     clock = time.perf_counter()
@@ -434,10 +479,11 @@ def _run(files: list[Path], skipped: list[dict[str, Any]], stage: Path, edition:
         errors.extend(rows)
     errors.sort(key=lambda e: e["file"])  # stable: each file's problems keep their order
     timings["reports"], clock = time.perf_counter() - clock, time.perf_counter()
-    _write_batch_files(stage, entries, errors, catalogue, review, folders=folders, medians=medians)
+    tally = _write_batch_files(stage, entries, errors, catalogue, review, folders=folders, ignored=ignored,
+                               medians=medians)
     shutil.rmtree(spool)
     timings["batch files"] = time.perf_counter() - clock
-    return errors, entries
+    return errors, entries, tally
 
 
 def _holding(result: dict[str, Any]) -> tuple[Scored | None, Sequence[dict[str, Any]]]:
@@ -465,9 +511,9 @@ def _results_json(spools: Sequence[str]) -> Iterator[str]:
 
 def _write_batch_files(out: Path, entries: spooled.Entries, errors: list[dict[str, Any]],
                        catalogue: Catalogue, review: Any = None, folders: Sequence[str] = (),
-                       medians: dict[str, Any] | None = None) -> None:
+                       ignored: Sequence[str] = (), medians: dict[str, Any] | None = None) -> dict[str, int]:
     """The serial tail, in passes over the entries on disk: nothing per submission is held but
-    the league's order."""
+    the league's order. Returns the moderation tally: submissions moderated, stale decisions."""
     from ..render.league_notes import duplicate_notes
     from ..review import batchwork
     from .tables import write_tables
@@ -484,11 +530,19 @@ def _write_batch_files(out: Path, entries: spooled.Entries, errors: list[dict[st
                                catalogue_version=catalogue.version, rows=rows, medians=medians)
     data["review"] = batchwork.dashboard_block(entries, review, errors)
     data["folders_not_read"] = list(folders)
+    data["files_not_read"] = list(ignored)
+    data["lock_files_not_read"] = any(_is_lock(name) for name in ignored)
     stamp = max((record.submitted_on for record in entries.scored), default="2000-01-01")
     write_tables(out, rows, data["domains"], errors, stamp=stamp, extra=extra + twin_column,
                  sheets=batchwork.league_sheets(rows, review) + twin_sheet, entries=entries,
                  catalogue=catalogue)
     write_file(out / "index.html", report.render_dashboard(data))
+    moderated = (data["review"] or {}).get("moderated", [])
+    return {"moderated": len(moderated), "stale": sum(m["stale"] for m in moderated)}
+
+
+def _is_lock(name: str) -> bool:
+    return name.startswith((LOCK_PREFIX, LIBREOFFICE_LOCK))
 
 
 def iter_problems(summary: BatchSummary) -> Iterator[str]:

@@ -166,6 +166,7 @@ def method(rules_dir: Path | None, output: Path | None) -> None:
 
 @main.command()
 @output_option
+@report_errors
 def schema(output: Path | None) -> None:
     """Print the submission JSON Schema: every field described, with examples.
 
@@ -180,8 +181,9 @@ def schema(output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@report_errors
 def init(path: Path | None, force: bool) -> None:
     """Write a template with every field to PATH (default: standard output).
 
@@ -192,7 +194,8 @@ def init(path: Path | None, force: bool) -> None:
     assess init my-stp.yaml      then fill it in and run: assess check my-stp.yaml
     assess init my-stp.xlsx      the same as a workbook, to fill in Excel or LibreOffice
 
-    The placeholders (code and name) must be replaced before `assess check` passes.
+    The placeholders (code and name) must be replaced before `assess check` passes. PATH is
+    written whole or not at all: exit 6 names it and the reason when it cannot be written.
     """
     from ..input import template
 
@@ -206,7 +209,7 @@ def init(path: Path | None, force: bool) -> None:
     if path is None:
         click.echo(text, nl=False)
         return
-    if path.exists() and not force:
+    if path.exists() and not path.is_dir() and not force:
         raise click.UsageError(f"{path} exists; use --force to overwrite it")
     from ..common.files import write_atomic
 
@@ -216,7 +219,7 @@ def init(path: Path | None, force: bool) -> None:
 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
 @report_errors
 def convert(source: Path, target: Path, force: bool) -> None:
@@ -225,7 +228,9 @@ def convert(source: Path, target: Path, force: bool) -> None:
     \b
     assess convert my-stp.yaml my-stp.xlsx     to fill in or review in a spreadsheet
     assess convert my-stp.xlsx my-stp.yaml     back to text, e.g. to keep under version control
-    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid."""
+    SOURCE is validated first (as `assess check` does); nothing is written if it is invalid.
+    TARGET is written whole or not at all: exit 3 when SOURCE is invalid, 6 (naming TARGET and
+    the reason) when TARGET cannot be written."""
     from ..input.convert import convert as run_convert
     from ..input.convert import output_format
 
@@ -233,7 +238,7 @@ def convert(source: Path, target: Path, force: bool) -> None:
         output_format(target)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="TARGET") from None
-    if target.exists() and not force:
+    if target.exists() and not target.is_dir() and not force:
         raise click.UsageError(f"{target} exists; use --force to overwrite it")
     sub = run_convert(source, target)
     click.echo(f"wrote {target} ({sub.footprint.code}, {sub.footprint.name})", err=True)
@@ -251,9 +256,11 @@ def convert(source: Path, target: Path, force: bool) -> None:
 @click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="OLD_RESULTS", help="An earlier batch's results.json: each footprint (matched by code) "
               "is compared with its previous submission in the league, the dashboard and its gap report.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line when every file was assessed (warnings "
+              "and errors are still printed).")
 @report_errors
 def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_dir: Path | None,
-          decisions_file: Path | None, previous: Path | None) -> None:
+          decisions_file: Path | None, previous: Path | None, quiet: bool) -> None:
     """Assess every submission in DIRECTORY and write results, league tables, gap reports and a
     dashboard to --out.
 
@@ -274,10 +281,11 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     OLD_RESULTS compares each footprint with its submission in an earlier batch's results.json
     (league change columns and sheet, who moved in the dashboard, a section in each gap report).
 
-    Every other entry (other types, hidden files, folders named like a submission, pipes, broken
-    or outside links) is listed in errors.csv with the reason, never opened (other sub-folders
-    get a warning); of two submissions with one footprint
-    code only the latest-dated is ranked (neither, on the same date), and the other is listed.
+    Every other entry (other types, folders named like a submission, pipes, broken or outside
+    links) is listed in errors.csv with the reason, never opened; other sub-folders and hidden,
+    lock and system files (.DS_Store, ~$x.xlsx, Thumbs.db, desktop.ini) are named in a warning
+    and in the dashboard instead. Of two submissions with one footprint code only the
+    latest-dated is ranked (neither, on the same date), and the other is listed.
 
     The output is built beside --out and swapped in whole when complete, so --out always holds
     one batch's complete output: an interruption or a full disk leaves the previous one as it
@@ -285,8 +293,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
     input folder; a second batch into the same --out at once is refused.
 
     A bad file never stops the batch. Exit status 0 when every file was assessed, 3 when some
-    could not be (listed in errors.csv and on standard error). The same input gives the same
-    bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
+    could not be (listed in errors.csv and on standard error). One line on standard error says
+    what was assessed, not assessed, ranked and moderated, how many decisions are stale and
+    where the outputs are (--quiet leaves it out when nothing failed). The same input gives the
+    same bytes, whatever --jobs is. A progress bar shows on standard error when it is a terminal."""
     from ..batch import run as batch_module
 
     catalogue = catalogue_for(rules_dir)
@@ -309,10 +319,10 @@ def batch(directory: Path, out_dir: Path, edition: str | None, jobs: int, rules_
             sys.stderr.flush()
             os._exit(128 + interrupted.signum)
     for warning in summary.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {one_line(warning)}", err=True)
     for problem in batch_module.iter_problems(summary):
         click.echo(f"Error: {one_line(problem)}", err=True)
-    if summary.errors or sys.stderr.isatty():
+    if summary.errors or not quiet:
         click.echo(one_line(summary.describe()), err=True)
     sys.exit(ExitCode.INVALID_INPUT if summary.errors else ExitCode.OK)
 

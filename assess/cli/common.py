@@ -35,8 +35,9 @@ class ExitCode(IntEnum):
        the field path and, for YAML, the line (batch: the others were still assessed)
     4  invalid catalogue: a rule file could not be loaded (file and rule named)
     5  engine error: durable_rules failed, so no score was given
-    6  output error: --out could not be written (full disk, read-only, in use by another batch);
-       the previous output is left as it was
+    6  output error: a file or folder could not be written (full disk, read-only, no permission,
+       a folder in its place, in use by another batch); the path and reason are named, nothing is
+       left half-written and the previous output is left as it was
     130, 143  interrupted (Ctrl-C, SIGTERM): the previous output is left as it was
     """
 
@@ -114,8 +115,9 @@ rules_option = click.option(
     "--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A folder with catalogue.yaml and rule files, instead of the bundled catalogue.")
 output_option = click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.")
+    "--output", "-o", type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output: whole or not at all (exit 6, naming the "
+         "file and the reason, when it cannot be written).")
 decisions_option = click.option(
     "--decisions", "decisions_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
     help="A reviewer's decisions file (YAML: a `decisions:` list; or .xlsx: a Decisions sheet, as "

@@ -1,18 +1,46 @@
 """Writing files so that a reader never sees half of one.
 
 `write_atomic` writes a file anywhere: a temporary name in the same folder, flushed and renamed
-over the target, so an interruption leaves the old file or the new one, never a mix. `staged_file`
+over the target, so an interruption leaves the old file or the new one, never a mix; a file that
+cannot be written (a full disk, a read-only or unwritable folder, a folder in the way) raises
+`WriteError`, the project's output error (exit 6) naming the path and the reason in words, and
+leaves nothing behind. `staged_file`
 and `write_file` write inside a batch's staging folder, which is synced once and swapped in whole
 (assess.batch.outdir), so they skip the per-file flush.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable, Iterator
+
+from ..errors import OutputError
+
+_REASONS = {errno.ENOSPC: "no space left on the device", errno.EROFS: "the file system is read-only",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+            errno.EDQUOT: "disk quota exceeded", errno.ENOTDIR: "a part of the path is not a folder",
+            errno.EISDIR: "it is a folder, not a file", errno.ENAMETOOLONG: "the name is too long",
+            errno.EFBIG: "the file is too large for the file system", errno.EIO: "an input/output error"}
+
+
+def reason(exc: OSError) -> str:
+    """The cause of an OSError in words, without its path."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+class WriteError(OutputError, OSError):
+    """A file `write_atomic` could not write: an OutputError (exit 6) whose message names the path,
+    the reason and what became of the file; also an OSError carrying the original errno, strerror
+    and filename, so code that handled write_atomic's OSError still does."""
+
+    def __init__(self, path: Path, exc: OSError, existed: bool) -> None:
+        kept = f"{path} was left as it was" if existed else "nothing was written"
+        OutputError.__init__(self, f"cannot write {path}: {reason(exc)}; {kept}")
+        self.errno, self.strerror, self.filename = exc.errno, exc.strerror, exc.filename or str(path)
 
 
 @contextlib.contextmanager
@@ -45,9 +73,19 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[str]) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
 
     `text` may be an iterable of string chunks, written as they come (a large file need not be
-    held in memory)."""
-    chunks = [text] if isinstance(text, (str, bytes)) else text
-    target = Path(path)
+    held in memory). A failure raises WriteError and removes the temporary file: the target keeps
+    its previous content, or does not exist."""
+    target, existed = Path(path), False
+    try:
+        existed = target.exists()
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        _write_via_rename(target, [text] if isinstance(text, (str, bytes)) else text)
+    except OSError as exc:
+        raise WriteError(target, exc, existed) from None
+
+
+def _write_via_rename(target: Path, chunks: Iterable[str | bytes]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
