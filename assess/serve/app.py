@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 
 from .api import ROUTES as API_ROUTES
 from .api import ApiError, api_error_handler
@@ -29,7 +30,7 @@ def create_app(settings: Settings, state: State | None = None) -> Any:
         built.drafts.close()
 
     app = Starlette(routes=[*API_ROUTES, *PAGE_ROUTES], lifespan=lifespan,
-                    exception_handlers={ApiError: api_error_handler, 404: _not_found, 405: _not_allowed,
+                    exception_handlers={ApiError: api_error_handler, HTTPException: _http_error,
                                         500: _internal})
     app.state.assess = built
     return Guard(app, settings)
@@ -41,12 +42,10 @@ def _plain_error(status: int, message: str) -> Any:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _not_found(request: Any, exc: Exception) -> Any:
-    return _plain_error(404, "not found")
-
-
-async def _not_allowed(request: Any, exc: Exception) -> Any:
-    return _plain_error(405, "method not allowed")
+async def _http_error(request: Any, exc: Exception) -> Any:
+    assert isinstance(exc, HTTPException)
+    words = {404: "not found", 405: "method not allowed"}
+    return _plain_error(exc.status_code, words.get(exc.status_code, str(exc.detail)))
 
 
 async def _internal(request: Any, exc: Exception) -> Any:

@@ -17,6 +17,7 @@ import json
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .settings import MAX_UPLOAD_BYTES, Settings
@@ -38,10 +39,6 @@ def body_limit(path: str) -> int:
     from .settings import MAX_BODY_BYTES
 
     return MAX_UPLOAD_BYTES if path == "/api/upload" else MAX_BODY_BYTES
-
-
-class BodyTooLarge(Exception):
-    """A request body passed its cap while it was being read."""
 
 
 class Guard:
@@ -73,25 +70,17 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLarge()
+                if seen > limit:  # answered 413 by the application's handler of HTTPException
+                    raise HTTPException(413, _too_large(limit))
             return message
 
-        started = False
-
         async def secured_send(message: Message) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
                 message = {**message, "headers": _with_security_headers(message.get("headers", []),
                                                                        scope["path"])}
             await send(message)
 
-        try:
-            await self.app(scope, bounded_receive, secured_send)
-        except BodyTooLarge:
-            if not started:
-                await _answer(send, 413, _too_large(limit))
+        await self.app(scope, bounded_receive, secured_send)
 
     def refuse(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         """(status, message) for a request refused before any route sees it, else None."""
