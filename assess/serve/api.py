@@ -265,7 +265,8 @@ async def save_route(request: Request) -> Response:
     except InputError as exc:
         raise ApiError(422, {"problems": problem_rows(exc)}) from None
     await run_in_threadpool(write_atomic, doc.path, dump(submission, doc.fmt))
-    state.drafts.discard(doc.id)
+    seq = body.get("seq")
+    state.drafts.discard(doc.id, seq if isinstance(seq, int) and not isinstance(seq, bool) else None)
     return JSONResponse({"saved": doc.name, "sha256": file_sha256(doc)})
 
 

@@ -3,7 +3,7 @@
 Each change is committed with `synchronous=FULL` before the server acknowledges it, so a closed
 tab, a killed server or a power cut loses at most the change in flight. One row per document:
 its data as JSON, the sha256 of the file it was opened from, and a sequence number (a late,
-reordered request never overwrites a newer draft).
+reordered request never overwrites a newer draft, nor brings back one already saved to its file).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Any
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
     document TEXT PRIMARY KEY,
-    data TEXT NOT NULL,
+    data TEXT,  -- NULL once saved to its file: the row keeps the sequence number it was saved at
     base_sha256 TEXT,
     seq INTEGER NOT NULL,
     saved_at REAL NOT NULL
@@ -68,14 +68,21 @@ class DraftStore:
         with self._lock:
             row = self._db.execute("SELECT data, base_sha256, seq, saved_at FROM drafts WHERE document = ?",
                                    (document,)).fetchone()
-        if row is None:
+        if row is None or row[0] is None:
             return None
         return Draft(document, json.loads(row[0]), row[1], int(row[2]), float(row[3]))
 
-    def discard(self, document: str) -> None:
-        """Forget the document's draft (after it was saved to its file)."""
+    def discard(self, document: str, upto: int | None = None) -> None:
+        """Forget the document's draft (after it was saved to its file): with `upto`, a change of
+        that sequence number or lower arriving later is ignored, as already written."""
         with self._lock:
-            self._db.execute("DELETE FROM drafts WHERE document = ?", (document,))
+            if upto is None:
+                self._db.execute("DELETE FROM drafts WHERE document = ?", (document,))
+                return
+            self._db.execute(
+                "INSERT INTO drafts (document, data, base_sha256, seq, saved_at) VALUES (?, NULL, NULL, ?, ?) "
+                "ON CONFLICT(document) DO UPDATE SET data = NULL, seq = MAX(drafts.seq, excluded.seq), "
+                "saved_at = excluded.saved_at", (document, upto, time.time()))
 
     def close(self) -> None:
         """Close the database."""

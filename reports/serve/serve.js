@@ -121,9 +121,8 @@
       set_.append(el("legend", {text: sheet.title}));
       if (sheet.doc) set_.append(el("p", {class: "help", text: sheet.doc}));
       const table = el("table", {class: "records"});
-      const headRow = el("tr");
+      const headRow = el("tr", {}, el("th", {scope: "col", text: "Row"}));
       for (const col of sheet.columns) headRow.append(el("th", {scope: "col", title: col.help, text: col.label}));
-      headRow.append(el("th", {scope: "col", text: "Row"}));
       table.append(el("thead", {}, headRow));
       const body = el("tbody");
       table.append(body);
@@ -133,6 +132,15 @@
         const rows = Array.isArray(data[sheet.key]) ? data[sheet.key] : [];
         rows.forEach((row, i) => {
           const tr = el("tr");
+          const remove = el("button", {type: "button", class: "secondary", text: "Remove row " + (i + 1)});
+          remove.addEventListener("click", () => {
+            rows.splice(i, 1);
+            if (!rows.length) delete data[sheet.key];
+            render(); changed();
+            const next = body.querySelector("button") || add;
+            next.focus();
+          });
+          tr.append(el("td", {}, remove));
           for (const col of sheet.columns) {
             const path = sheet.key + "." + i + "." + col.name;
             const id = fid(path);
@@ -144,15 +152,6 @@
             input.addEventListener("change", update);
             tr.append(el("td", {"data-field": path}, input, el("span", {class: "problem", id: "e-" + id})));
           }
-          const remove = el("button", {type: "button", class: "secondary", text: "Remove row " + (i + 1)});
-          remove.addEventListener("click", () => {
-            rows.splice(i, 1);
-            if (!rows.length) delete data[sheet.key];
-            render(); changed();
-            const next = body.querySelector("button") || add;
-            next.focus();
-          });
-          tr.append(el("td", {}, remove));
           body.append(tr);
         });
       }
@@ -214,6 +213,7 @@
         headers: {"Content-Type": "application/json"}, body: JSON.stringify(data)});
       if (mine !== asked) return;
       const answer = await r.json();
+      document.body.dataset.answered = String(mine);
       for (const p of document.querySelectorAll(".problem")) if (p.id.startsWith("e-")) p.textContent = "";
       for (const h of document.querySelectorAll(".invalid")) h.classList.remove("invalid");
       $("#general-problems").replaceChildren();
@@ -318,7 +318,8 @@
     if (panel) {
       $("#save-cancel").addEventListener("click", () => { panel.hidden = true; saveButton.focus(); });
       $("#save-confirm").addEventListener("click", async () => {
-        const r = await send("POST", "/api/documents/" + doc.id + "/save", {data, opened_sha256: doc.opened_sha256, force});
+        await saving;  // the drafts sent so far are on disk: the save supersedes them
+        const r = await send("POST", "/api/documents/" + doc.id + "/save", {data, seq, opened_sha256: doc.opened_sha256, force});
         const answer = await r.json();
         if (r.ok) {
           doc.opened_sha256 = answer.sha256;
