@@ -246,3 +246,30 @@ def test_gap_report_of_the_current_state(app: Any) -> None:
     assert response.status_code == 200
     assert "<h1" in response.text and "GOV-01" in response.text
     assert response.text.count("<section") == cli.stdout.count("<section")
+
+
+def test_submissions_begun_in_the_browser_are_listed_after_a_restart(site: Site, tmp_path: Path) -> None:
+    settings = site.settings(store=tmp_path / "drafts.sqlite3", decisions=None)
+    with client(settings) as app:
+        body = (FIXTURES / "lincs-no-leader.yaml").read_bytes()
+        uploaded = app.post("/api/upload?name=mine.yaml", content=body, headers=writing(settings)).json()["id"]
+    restarted = site.settings(store=tmp_path / "drafts.sqlite3", decisions=None)
+    with client(restarted) as app:
+        index = app.get("/").text
+    assert f'href="/documents/{uploaded}">LINCS: Lincolnshire</a>' in index
+
+
+def test_a_batch_folder_without_results_is_refused_at_start(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["serve", "--batch", str(tmp_path / "empty"), "--store",
+                                       str(tmp_path / "d.sqlite3")])
+    assert result.exit_code == 3
+    assert "results.json" in result.output and "Traceback" not in result.output
+
+
+def test_an_invalid_decisions_file_is_refused_at_start(tmp_path: Path) -> None:
+    (tmp_path / "decisions.yaml").write_text("decisions:\n  - submission: LINCS\n    criterion: GOV-03\n")
+    result = CliRunner().invoke(main, ["serve", "--decisions", str(tmp_path / "decisions.yaml"), "--store",
+                                       str(tmp_path / "d.sqlite3")])
+    assert result.exit_code == 3
+    assert "decisions.yaml:2" in result.output and "justification" in result.output

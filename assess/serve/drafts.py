@@ -72,6 +72,15 @@ class DraftStore:
             return None
         return Draft(document, json.loads(row[0]), row[1], int(row[2]), float(row[3]))
 
+    def begun(self, prefix: str) -> list[Draft]:
+        """The drafts of documents whose id starts with `prefix` (those begun in the browser), newest
+        first, so that a page can list them after a restart."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT document, data, base_sha256, seq, saved_at FROM drafts WHERE document LIKE ? "
+                "AND data IS NOT NULL ORDER BY saved_at DESC LIMIT 200", (prefix.replace("%", "") + "%",)).fetchall()
+        return [Draft(r[0], json.loads(r[1]), r[2], int(r[3]), float(r[4])) for r in rows]
+
     def discard(self, document: str, upto: int | None = None) -> None:
         """Forget the document's draft (after it was saved to its file): with `upto`, a change of
         that sequence number or lower arriving later is ignored, as already written."""

@@ -66,8 +66,24 @@ def layout() -> list[dict[str, Any]]:
 
 async def index(request: Request) -> Response:
     """`/`: the served submissions, a new blank one, an upload."""
+    from .documents import NEW_PREFIX
+
     state = state_of(request)
-    return page(request, "index.html.j2", documents=list(state.documents.files.values()))
+    begun = [{"id": d.document, "code": _footprint(d.data, "code"), "name": _footprint(d.data, "name"),
+              "saved_at": _when(d.saved_at)} for d in state.drafts.begun(NEW_PREFIX)]
+    return page(request, "index.html.j2", documents=list(state.documents.files.values()), begun=begun)
+
+
+def _footprint(data: dict[str, Any], key: str) -> str:
+    footprint = data.get("footprint")
+    value = footprint.get(key) if isinstance(footprint, dict) else None
+    return str(value) if value not in (None, "") else "(not given)"
+
+
+def _when(timestamp: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 async def form(request: Request) -> Response:
