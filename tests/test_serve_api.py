@@ -4,6 +4,7 @@ and download."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +274,25 @@ def test_an_invalid_decisions_file_is_refused_at_start(tmp_path: Path) -> None:
                                        str(tmp_path / "d.sqlite3")])
     assert result.exit_code == 3
     assert "decisions.yaml:2" in result.output and "justification" in result.output
+
+
+def test_a_recovered_draft_still_notices_a_file_changed_since_it_was_begun(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", ("dorset-thriving.yaml",))
+    settings = site.settings(store=tmp_path / "d.sqlite3", decisions=None)
+    path = site.submissions / "dorset-thriving.yaml"
+    with client(settings) as app:
+        doc = doc_id(app, "dorset-thriving.yaml")
+        began_on = read_source(path).sha256
+        data = json.loads(json.dumps(read_source(path).data, default=str))
+        data["footprint"]["name"] = "Typed in the browser"
+        app.put(f"/api/drafts/{doc}", json={"data": data, "seq": 1, "base_sha256": began_on},
+                headers=writing(settings))
+        path.write_text(path.read_text().replace("name: Dorset", "name: Dorset, edited on disk", 1))
+        page = app.get(f"/documents/{doc}").text
+        assert 'id="changed-since-draft"' in page
+        opened = json.loads(re.search(r'<script type="application/json" id="doc">(.*?)</script>', page).group(1))
+        assert opened["opened_sha256"] == began_on  # the version the draft was begun on, not today's
+        refused = app.post(f"/api/documents/{doc}/save", json={"data": data, "opened_sha256": opened["opened_sha256"]},
+                           headers=writing(settings))
+        assert refused.status_code == 409
+        assert load_submission(path).footprint.name == "Dorset, edited on disk"

@@ -295,3 +295,10 @@ def test_a_hostile_workbook_upload_to_a_real_server(server: Server) -> None:
                                       "Host": f"127.0.0.1:{server.port}"})
     assert status == 422 and "inflates" in body.decode()
     assert server.request("GET", "/api/health")[0] == 200
+
+
+def test_a_link_from_another_site_may_open_a_page_but_never_change_anything(app: Any) -> None:
+    assert app.get("/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+    response = app.post("/api/assess", content=fixture_body("dorset-thriving.yaml"),
+                        headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403

@@ -25,7 +25,7 @@ from .settings import MAX_UPLOAD_BYTES, Settings
 TOKEN_COOKIE = "assess_token"
 CSRF_HEADER = "x-csrf-token"
 #: POSTs that only compute an answer: an API client may call them without Origin and CSRF token.
-READ_ONLY_POSTS = frozenset({"/api/assess", "/api/check"})
+READ_ONLY_POSTS = frozenset({"/api/assess"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -58,7 +58,7 @@ class Guard:
         if refusal is not None:
             await _answer(send, *refusal)
             return
-        if self.settings.token and _query_token(scope) is not None:
+        if self.settings.token and scope["method"] == "GET" and _query_token(scope) is not None:
             # the printed URL: keep the token in a cookie and drop it from the address bar
             await _redirect_with_cookie(send, scope, self.settings.token)
             return
@@ -94,7 +94,7 @@ class Guard:
         same_origin = origin is not None and origin == f"{scope.get('scheme', 'http')}://{host}"
         if origin is not None and not same_origin:
             return 403, "cross-origin request refused"
-        if headers.get("sec-fetch-site") == "cross-site":
+        if method not in SAFE_METHODS and headers.get("sec-fetch-site") == "cross-site":
             return 403, "cross-site request refused"
         if method not in SAFE_METHODS and scope["path"] not in READ_ONLY_POSTS:
             if not same_origin:

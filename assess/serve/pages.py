@@ -96,10 +96,13 @@ async def form(request: Request) -> Response:
         problems = opened.problems if opened else []
         return page(request, "unreadable.html.j2", doc=doc, problems=problems)
     draft = state.drafts.get(doc.id)
+    on_disk = opened.sha256 if opened else None
+    # a recovered draft was begun on the file as it was then: a save must notice any change since
+    began_on = draft.base_sha256 if draft is not None and draft.base_sha256 else on_disk
     return page(request, "form.html.j2", doc=doc, layout=layout(), data=data,
-                file_data=opened.data if opened else None, opened_sha256=opened.sha256 if opened else None,
+                file_data=opened.data if opened else None, opened_sha256=began_on,
                 recovered=draft is not None and doc.path is not None, draft_seq=draft.seq if draft else 0,
-                file_problems=opened.problems if opened else [], formats=("yaml", "json", "xlsx"))
+                changed_since_draft=began_on != on_disk, formats=("yaml", "json", "xlsx"))
 
 
 async def download(request: Request) -> Response:
