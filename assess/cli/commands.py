@@ -47,6 +47,7 @@ def main() -> None:
       assess convert my-stp.yaml my-stp.xlsx   YAML, JSON and .xlsx either way
       assess rules --format markdown   the catalogue with sources and advice
       assess nof DATA.csv              NHS Oversight Framework 2025/26 segments of NHS trusts
+      assess serve submissions/        fill in and review in the browser (a local web application)
 
     A submission is a .yaml, .yml or .json file or an .xlsx workbook. `assess COMMAND --help`
     explains each command with an example.
@@ -335,6 +336,57 @@ def _add_review_commands() -> None:
 
 
 _add_review_commands()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[FILE_OR_DIR]...", type=click.Path(exists=True, path_type=Path))
+@click.option("--batch", "batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="OUT",
+              help="A batch's output folder: the reviewer's desk shows its league and gap reports.")
+@decisions_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback requires an access token on every request.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the access token from this file instead of making one (a bind beyond loopback).")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="The drafts database (SQLite); default: stp-assess/drafts.sqlite3 in the user's data folder.")
+@rules_option
+@report_errors
+def serve(paths: tuple[Path, ...], batch_dir: Path | None, decisions_file: Path | None, host: str, port: int,
+          token_file: Path | None, store: Path | None, rules_dir: Path | None) -> None:
+    """A local web application: fill in a submission with a live what-if, and a reviewer's desk.
+
+    \b
+    assess serve submissions/                      open, fill in and save the submissions there
+    assess serve submissions/ --batch results/ --decisions decisions.yaml   the reviewer's desk too
+    assess serve --host 0.0.0.0 --token-file token.txt   reachable from other machines, with a token
+
+    \b
+    Pages (the address is printed when it starts, http://127.0.0.1:8765/ by default):
+      /                  the submissions served, a new blank one, an upload
+      /documents/ID      the form: the rating, readiness and path update as you type; drafts are
+                         kept as you type (--store) and recovered on reopening; Save writes the
+                         file back in its own format; download YAML, JSON or XLSX; the gap report
+      /desk              with --batch: the league, filtered and sorted; each row's gap report and
+                         decisions (with --decisions), the moderated verdict shown at once
+
+    The JSON API (POST /api/assess, GET /api/schema, GET /api/health, POST /api/decisions) is
+    described in the README. It listens on 127.0.0.1 only unless --host says otherwise; then a
+    token is printed once (or read from --token-file) and required on every request."""
+    from ..serve.run import serve as run_server
+    from ..serve.settings import Settings, default_store, is_loopback, new_token, read_token_file
+
+    token = None
+    if token_file is not None:
+        try:
+            token = read_token_file(token_file)
+        except (OSError, ValueError, IndexError) as exc:
+            raise click.BadParameter(str(exc), param_hint="'--token-file'") from None
+    elif not is_loopback(host):
+        token = new_token()
+    settings = Settings(host=host, port=port, paths=paths, batch=batch_dir, decisions=decisions_file,
+                        store=store or default_store(), rules_dir=rules_dir, token=token)
+    run_server(settings, echo=lambda text: click.echo(text, err=True))
 
 
 @main.command("nof")
