@@ -2,8 +2,7 @@
 as tall as it needs, columns show their values, every sheet prints on A4 fitted to its width with
 its header row on each page and a title in the page header, and league.xlsx carries dates as date
 cells in every sheet. Read back with openpyxl, and printed by LibreOffice (headless, its own
-profile) to count the pages: before, the template printed on 101 pages and the fixtures' league
-on 80.
+profile) to count the pages.
 """
 from __future__ import annotations
 
@@ -164,8 +163,8 @@ def printed_pages(workbook: Path, profile: Path) -> int:
 
 
 def test_libreoffice_prints_the_template_and_the_fixtures_league_on_few_pages(tmp_path: Path) -> None:
-    """Measured with LibreOffice 7.4: the template on 23 pages (101 before), the league of the
-    bundled fixtures on 26 (80 before): one page per sheet of the template, its longest sheets on two."""
+    """Measured with LibreOffice 7.4: the template on 23 pages (101 before: sections split across
+    pages and rows of help text), the league of the bundled fixtures on 26 (74 before)."""
     profile = tmp_path / "profile"
     (tmp_path / "template").mkdir()
     template_path = tmp_path / "template" / "template.xlsx"

@@ -38,7 +38,7 @@ _LIST_ROWS_MIN = 200  # validation and formats reach this far down an empty list
 TITLE = "stp-assess submission workbook"
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-SECTION_WIDTHS = (30, 42, 26, 12, 28, 32, 60)  # Label, Field, Value, Unit, Kind, Allowed values, Help
+SECTION_WIDTHS = (30, 42, 24, 12, 32, 30, 60)  # Label, Field, Value, Unit, Kind, Allowed values, Help
 
 
 def cell_value(column: Column, value: Any) -> Any:
