@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 LINE_POINTS = 15.0  # the height of one line of 11-point text, Excel's default row height
 MAX_ROW_POINTS = 409.0  # Excel's tallest row
@@ -27,6 +28,18 @@ SMALLEST_SCALE = 0.5  # narrower than this and 11-point text prints too small to
 def line_count(text: str, width: float) -> int:
     """The lines `text` takes when wrapped in a column `width` wide: words wrap whole, a word longer
     than a line breaks, and each line break in the text starts a line."""
+    return _counted(text, width) if len(text) <= _CACHED_TEXT else _count(text, width)
+
+
+_CACHED_TEXT = 2000  # texts up to this long are remembered (at most 4,096 of them: a few MB)
+
+
+@lru_cache(maxsize=4096)  # a league repeats each rule's title, action and source for every submission
+def _counted(text: str, width: float) -> int:
+    return _count(text, width)
+
+
+def _count(text: str, width: float) -> int:
     room = max(int(width * CHARS_PER_WIDTH), 1)
     if len(text) <= room and "\n" not in text:
         return 1

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..common import pagefit
 from ..common.cellref import column_index, letters, quote_sheet
-from ..common.pagefit import PAGE_FOOTER, page_header, print_layout, wrapped_height
 from ..common.textsafe import find_active, visible
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
@@ -222,9 +222,10 @@ class Sheet:
         self._letters = [letters(i) for i in range(1, len(columns) + 1)]
         self._styles = [f' s="{_XF[c.format or (WRAP if c.wrap else None)]}"' if c.format or c.wrap else ""
                         for c in columns]
-        self._wrapped = [(i, c.width) for i, c in enumerate(columns) if c.wrap and not c.format]
+        self._wrapped = [(i, c.width, int(c.width * pagefit.CHARS_PER_WIDTH)) for i, c in enumerate(columns)
+                         if c.wrap and not c.format]
         widths = [c.width for c in columns]
-        self._layout = print_layout(sum(widths))
+        self._layout = pagefit.print_layout(sum(widths))
         # the header row on every printed page; on a sheet printed several pages across, the frozen
         # columns too
         self.print_titles = "$1:$1"
@@ -244,7 +245,7 @@ class Sheet:
                              for i, c in enumerate(columns, 1))
                    + "</cols><sheetData>")
         self._row([c.heading for c in columns], header=True,
-                  height=wrapped_height((c.heading, c.width) for c in columns))
+                  height=pagefit.wrapped_height((c.heading, c.width) for c in columns))
 
     def __enter__(self) -> Sheet:
         return self
@@ -271,11 +272,12 @@ class Sheet:
             raise ValueError(f"sheet {self.title!r}: more than {MAX_ROWS - 1:,} rows")
         if len(values) > len(self._columns):
             raise ValueError(f"sheet {self.title!r}: {len(values)} values for {len(self._columns)} columns")
-        height = None
-        if self._wrapped:
-            height = wrapped_height((values[i], width) for i, width in self._wrapped
-                                    if i < len(values) and isinstance(values[i], str))
-        self._row(values, link=link, height=height)
+        lines = 1
+        for i, width, room in self._wrapped:  # text no longer than a line (most) is not measured
+            value = values[i] if i < len(values) else None
+            if type(value) is str and (len(value) > room or "\n" in value):
+                lines = max(lines, pagefit.line_count(value, width))
+        self._row(values, link=link, height=pagefit.row_height(lines) if lines > 1 else None)
 
     def _row(self, values: Sequence[Any], *, header: bool = False, link: tuple[int, str] | None = None,
              height: float | None = None) -> None:
@@ -376,11 +378,12 @@ class Sheet:
     def _print_setup(self) -> str:
         """Margins, page set-up (A4, orientation, scaled to the page's width) and the page header."""
         layout = self._layout
+        header = xml_text(pagefit.page_header(self._book.title or self.title))
         return (_MARGINS + '<pageSetup paperSize="9" orientation="'
                 + ("landscape" if layout.landscape else "portrait")
                 + f'" pageOrder="overThenDown" fitToWidth="{layout.pages_wide}" fitToHeight="0"/>'
-                + f"<headerFooter><oddHeader>{xml_text(page_header(self._book.title or self.title))}</oddHeader>"
-                + f"<oddFooter>{xml_text(PAGE_FOOTER)}</oddFooter></headerFooter>")
+                + f"<headerFooter><oddHeader>{header}</oddHeader>"
+                + f"<oddFooter>{xml_text(pagefit.PAGE_FOOTER)}</oddFooter></headerFooter>")
 
 
 @dataclass(frozen=True)
