@@ -18,7 +18,7 @@ LINE_POINTS = 15.0  # the height of one line of 11-point text, Excel's default r
 MAX_ROW_POINTS = 409.0  # Excel's tallest row
 CHARS_PER_WIDTH = 1.0  # characters of prose a line holds per unit of width (Calibri holds more)
 
-# A4 with the margins the writers set (0.4 inch left and right): the width, in Excel's unit, that
+# A4 with the margins the writers set (MARGINS: 0.4 inch left and right): the width, in Excel's unit, that
 # prints at 100 %.
 PORTRAIT_WIDTH = 85.0
 LANDSCAPE_WIDTH = 125.0
@@ -101,3 +101,6 @@ def page_header(title: str) -> str:
 
 
 PAGE_FOOTER = "&CPage &P of &N"
+# Page margins in inches. Top and bottom leave the header and footer an inch: with less (Excel's
+# 0.75 and 0.3), LibreOffice adds a blank page after a long sheet of tall rows.
+MARGINS = {"left": 0.4, "right": 0.4, "top": 1.0, "bottom": 1.0, "header": 0.4, "footer": 0.4}

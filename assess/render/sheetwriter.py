@@ -479,7 +479,7 @@ _ROOT_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
     'core-properties" Target="docProps/core.xml"/>'
     f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/></Relationships>')
-_MARGINS = '<pageMargins left="0.4" right="0.4" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+_MARGINS = "<pageMargins " + " ".join(f'{side}="{inches:g}"' for side, inches in pagefit.MARGINS.items()) + "/>"
 _FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
 # cellXfs, in the order of _XF: default, header, date, #,##0, 0.0, hyperlink, wrapped text; each at the
 # top of its row (a row grows for the wrapped text beside it), as is the Normal style (LibreOffice

@@ -24,7 +24,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...common.pagefit import print_layout, wrapped_height
+from ...common.pagefit import MARGINS, print_layout, wrapped_height
 from ..submission import SCHEMA_VERSION
 from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
 
@@ -123,7 +123,7 @@ def _print_setup(ws: Worksheet, widths: Sequence[float]) -> None:
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = layout.pages_wide, 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.page_margins = PageMargins(**MARGINS)
     ws.oddHeader.left.text, ws.oddHeader.right.text = TITLE, "&A"  # as pagefit.page_header
     ws.oddFooter.center.text = "Page &P of &N"  # as pagefit.PAGE_FOOTER
 
