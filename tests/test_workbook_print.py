@@ -140,6 +140,24 @@ def test_template_text_wraps_in_rows_as_tall_as_it_needs(template: openpyxl.Work
     assert tall > 50  # the help and kind texts of many fields take more than a line
 
 
+def test_a_converted_submission_shows_every_value_whole_on_list_and_section_sheets() -> None:
+    """`assess convert` writes a filled workbook: its long values (evidence prose, names) wrap too."""
+    from assess.input.convert import as_data
+    from assess.input.load import read_source, validate
+    from assess.input.workbook import write_workbook
+
+    data = as_data(validate(read_source(FIXTURES / "sussex-glossy-plan.yaml")))
+    book = openpyxl.load_workbook(io.BytesIO(write_workbook(data)))
+    long = 0
+    for ws in book:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert _shows_its_text(ws, cell), (ws.title, cell.coordinate, cell.value)
+                    long += len(cell.value) > ws.column_dimensions[cell.column_letter].width
+    assert long and book["Evidence"].max_row > 2
+
+
 def _soffice() -> str:
     found = os.environ.get("SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
