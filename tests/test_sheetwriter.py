@@ -146,3 +146,51 @@ def test_written_to_a_path_as_a_file_excel_reads(tmp_path: Path) -> None:
         assert z.testzip() is None
         assert "_xlnm._FilterDatabase" in z.read("xl/workbook.xml").decode()
     assert names.count("[Content_Types].xml") == 1 and "xl/styles.xml" in names
+
+
+def _printed(book: Workbook) -> None:
+    with book.sheet("Narrow", [Column("Code", 12), Column("Note", 30, wrap=True)]) as ws:
+        ws.append(["A", "short"])
+        ws.append(["B", "a note long enough to need three lines in a column thirty wide, or more"])
+        ws.append(["C", 12])
+    with book.sheet("Wide", [Column(f"Column {i}", 20) for i in range(12)], freeze="C2") as ws:
+        ws.append(["x"] * 12)
+    with book.sheet("Very wide", [Column(f"Column {i}", 20) for i in range(40)], freeze="C2") as ws:
+        ws.append(["x"] * 40)
+
+
+def test_each_sheet_prints_on_a4_fitted_to_its_width_with_the_header_row_on_every_page() -> None:
+    book = _load(_book(_printed, title="A & E league"))
+    for ws in book:
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title  # A4
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1", ws.title
+        assert ws.oddHeader.left.text == "A && E league" and ws.oddHeader.right.text == "&A", ws.title
+        assert ws.oddFooter.center.text == "Page &P of &N", ws.title
+    narrow, wide, very = book["Narrow"], book["Wide"], book["Very wide"]
+    assert narrow.page_setup.orientation == "portrait" and narrow.page_setup.fitToWidth == 1
+    assert wide.page_setup.orientation == "landscape" and wide.page_setup.fitToWidth == 1
+    assert wide.print_title_cols is None
+    # too wide for one page at a readable size: a few pages across, the frozen columns on each
+    assert very.page_setup.orientation == "landscape" and very.page_setup.fitToWidth > 1
+    assert very.print_title_cols == "$A:$B"
+
+
+def test_headings_and_wrap_columns_wrap_in_rows_as_tall_as_their_text() -> None:
+    ws = _load(_book(_printed))["Narrow"]
+    assert all(c.alignment.wrap_text for c in ws[1])
+    assert all(c.alignment.vertical == "top" for row in ws.iter_rows(min_row=2) for c in row if c.value is not None)
+    short, long, number = ws[2], ws[3], ws[4]
+    assert short[1].alignment.wrap_text and long[1].alignment.wrap_text
+    assert not short[0].alignment.wrap_text
+    assert ws.row_dimensions[2].height is None and ws.row_dimensions[4].height is None
+    assert number[1].value == 12 and number[1].data_type == "n"
+    assert ws.row_dimensions[3].height == 3 * 15 and ws.row_dimensions[3].customHeight
+
+
+def test_long_headings_make_the_header_row_taller() -> None:
+    def build(book: Workbook) -> None:
+        with book.sheet("S", [Column("Prevention and the health and wellbeing gap", 12), Column("B", 8)]) as ws:
+            ws.append([1.5, 2])
+
+    ws = _load(_book(build))["S"]
+    assert ws.row_dimensions[1].height is not None and ws.row_dimensions[1].height >= 4 * 15

@@ -15,6 +15,10 @@ Sheets, in order:
 - About: the catalogue, editions, date and size of the batch, what each sheet holds (and any limit
   that changed its form), each input file's SHA-256.
 
+Every sheet reads and prints whole (assess.render.sheetwriter): headings and long text wrap, rows
+are as tall as their text, columns as wide as their values (up to WIDEST, then the text wraps), dates
+are date cells in every sheet, and each prints on A4 with its header row on every page.
+
 A sheet whose rows would pass MAX_LINKS carries no links (never some rows linked and not others);
 the About sheet says so. `entries` is read in passes (once to count, then once per sheet), never
 copied into per-submission lists, so it may be a sequence that reads each entry from disk.
@@ -30,6 +34,7 @@ from typing import IO, Any
 
 from ..common import jsonio
 from ..common.files import staged_file
+from ..common.pagefit import heading_width
 from .report import READINESS
 from .sheetwriter import DATE, INT, ONE_DP, Column, Workbook
 from .sheetwriter import MAX_LINKS as EXCEL_LINKS
@@ -40,6 +45,8 @@ MAX_LINKS = EXCEL_LINKS  # hyperlinks a sheet holds (a test may lower it)
 
 _STATUS = {"met": "met", "not_met": "not met", "not_applicable": "not applicable"}
 _WIDTH_SAMPLE = 1000  # League's column widths fit the first rows' values
+WIDEST = 40.0  # a column's widest: longer text wraps
+LINK_WIDEST = 60.0  # a linked column's widest (a link does not wrap)
 
 
 @dataclass
@@ -54,6 +61,12 @@ class _Census:
     domain_rows: int = 0
     unmet_rows: int = 0
     in_file_order: bool = True
+    longest_name: int = 0  # characters of the longest submission name (the linked Name columns fit it)
+
+    def name_column(self, least: float) -> Column:
+        """The Name column: as wide as the longest name (up to LINK_WIDEST); a linked name never wraps,
+        as LibreOffice keeps a link on one line."""
+        return Column("Name", min(max(least, self.longest_name + 2), LINK_WIDEST))
 
 
 def _census(entries: Iterable[dict[str, Any]]) -> _Census:
@@ -62,6 +75,7 @@ def _census(entries: Iterable[dict[str, Any]]) -> _Census:
     for entry in entries:
         assessment = entry["assessment"]
         census.submissions += 1
+        census.longest_name = max(census.longest_name, len(str(assessment["submission"]["name"])))
         census.editions.add(assessment["edition"])
         census.in_file_order = census.in_file_order and entry["file"] >= previous
         previous = entry["file"]
@@ -91,7 +105,7 @@ def write_league_xlsx(target: str | Path | IO[bytes], rows: Sequence[dict[str, A
     Submitted text is always written as text, never a formula."""
     census = _census(entries)
     notes: list[tuple[str, str]] = []
-    with Workbook(target, stamp=stamp) as book:
+    with Workbook(target, stamp=stamp, title=f"stp-assess league, batch of {stamp}") as book:
         notes.append(("League", _league_sheet(book, rows, domains, extra)))
         for name, frame in sheets:
             notes.append((name, _frame_sheet(book, name, frame)))
@@ -121,36 +135,62 @@ def _capped(items: Iterable[Any], total: int, what: str) -> tuple[Iterator[Any],
 
 def _league_sheet(book: Workbook, rows: Sequence[dict[str, Any]], domains: Sequence[dict[str, str]],
                   extra: Sequence[tuple[str, str]]) -> str:
-    from .tables import league_columns, league_record
+    from .tables import league_columns
 
     columns = league_columns(domains, extra)
     keys = [key for key, _ in columns]
-    widths = {key: len(heading) for key, heading in columns}
-    for row in itertools.islice(rows, _WIDTH_SAMPLE):
-        record = league_record(row, keys, domains)
-        for key in keys:
-            widths[key] = max(widths[key], len(str(record.get(key) or "")))
-    formats = {"rank": INT, "population": INT, "submitted_on": DATE, "score": ONE_DP,
+    formats = {"rank": INT, "population": INT, "submitted_on": DATE, "previous_submitted_on": DATE, "score": ONE_DP,
                "unmet_blocking": INT, **{f"score_{d['id']}": ONE_DP for d in domains}}
+    sample = ([record.get(key) for key in keys] for record in
+              (_league_shown(row, keys, domains) for row in itertools.islice(rows, _WIDTH_SAMPLE)))
     linked, note = _links_note(len(rows))
     name_at = keys.index("name")
     items, capped = _capped(rows, len(rows), "submissions")
-    with book.sheet("League", [Column(h, min(max(10, widths[k]) + 2, 48), formats.get(k)) for k, h in columns],
+    with book.sheet("League", _fitted([h for _, h in columns], sample, [formats.get(k) for k in keys], link=name_at),
                     freeze="C2", rows_hint=len(rows)) as ws:
         for row in items:
-            record = league_record(row, keys, domains)
-            record["ics_readiness"] = row.get("readiness_label") or READINESS.get(record["ics_readiness"],
-                                                                                   record["ics_readiness"])
-            record["illustrative"] = "yes" if record["illustrative"] else "no"
+            record = _league_shown(row, keys, domains)
             ws.append([record.get(key) for key in keys], link=(name_at, record["report"]) if linked else None)
     return f"one row per submission; {note}{capped}"
 
 
+def _league_shown(row: dict[str, Any], keys: Sequence[str], domains: Sequence[dict[str, str]]) -> dict[str, Any]:
+    """A league row as the League sheet shows it: readiness and illustrative in words."""
+    from .tables import league_record
+
+    record = league_record(row, keys, domains)
+    record["ics_readiness"] = row.get("readiness_label") or READINESS.get(record["ics_readiness"],
+                                                                           record["ics_readiness"])
+    record["illustrative"] = "yes" if record["illustrative"] else "no"
+    return record
+
+
+def _fitted(headings: Sequence[str], sample: Iterable[Sequence[Any]], formats: Sequence[str | None],
+            link: int | None = None) -> list[Column]:
+    """Columns as wide as their values in `sample` (and their headings, which may wrap), at most
+    WIDEST: a text column with longer values wraps them. The `link` column (linked names) does not
+    wrap and may be as wide as LINK_WIDEST."""
+    longest = [0] * len(headings)
+    for values in sample:
+        for i, value in enumerate(values):
+            if value is not None:
+                longest[i] = max(longest[i], 10 if isinstance(value, dt.date) else len(str(value)))
+    widest = [LINK_WIDEST if i == link else WIDEST for i in range(len(headings))]
+    return [Column(heading, min(max(heading_width(heading), longest[i] + 2), widest[i]), formats[i],
+                   wrap=formats[i] is None and i != link and longest[i] + 2 > widest[i])
+            for i, heading in enumerate(headings)]
+
+
 def _frame_sheet(book: Workbook, name: str, frame: Any) -> str:
-    """A sheet from a DataFrame: a styled, frozen, filtered header; blanks for missing values."""
+    """A sheet from a DataFrame: a styled, frozen, filtered header; blanks for missing values; a
+    column of dates (datetime.date values) as date cells; widths fitted to the first rows."""
     headings = [str(c) for c in frame.columns]
+    sample = [[_plain(v) for v in values]
+              for values in itertools.islice(frame.itertuples(index=False, name=None), _WIDTH_SAMPLE)]
+    columns = list(zip(*sample)) or [()] * len(headings)
+    dates = [any(v is not None for v in c) and all(v is None or isinstance(v, dt.date) for v in c) for c in columns]
     items, capped = _capped(frame.itertuples(index=False, name=None), len(frame), "rows")
-    with book.sheet(name, [Column(h, min(max(10, len(h) + 2), 48)) for h in headings], freeze="B2",
+    with book.sheet(name, _fitted(headings, sample, [DATE if d else None for d in dates]), freeze="B2",
                     rows_hint=len(frame)) as ws:
         for values in items:
             ws.append([_plain(v) for v in values])
@@ -165,14 +205,16 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) else value
 
 
-_DOMAIN_HEAD = [Column("Code", 14), Column("Name", 36), Column("Domain", 34), Column("Score", 9, ONE_DP),
+_DOMAIN_HEAD = [Column("Code", 14), Column("Name", 36), Column("Domain", 34, wrap=True),
+                Column("Score", 9, ONE_DP),
                 Column("Stage", 12), Column("Met", 7, INT), Column("Not met", 9, INT),
                 Column("Not applicable", 15, INT)]
 
 
 def _domain_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _Census) -> str:
     if census.domain_rows > MAX_ROWS:
-        with book.sheet("Domain scores", [Column("Domain", 34), Column("Stage", 12), Column("Submissions", 12, INT)],
+        with book.sheet("Domain scores", [Column("Domain", 34, wrap=True), Column("Stage", 12),
+                                          Column("Submissions", 12, INT)],
                         freeze="B2") as ws:
             for (domain, stage), count in sorted(census.domain_stages.items()):
                 ws.append([census.domain_names.get(domain, domain), stage, count])
@@ -180,7 +222,8 @@ def _domain_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _Ce
                 f"{census.domain_rows:,} rows, more than {MAX_ROWS:,} (Excel's rows per sheet); the League "
                 "sheet has each submission's domain scores")
     linked, note = _links_note(census.domain_rows)
-    with book.sheet("Domain scores", _DOMAIN_HEAD, freeze="C2", rows_hint=census.domain_rows) as ws:
+    head = [census.name_column(20) if c.heading == "Name" else c for c in _DOMAIN_HEAD]
+    with book.sheet("Domain scores", head, freeze="C2", rows_hint=census.domain_rows) as ws:
         for entry in entries:
             sub = entry["assessment"]["submission"]
             link = (1, f"reports/{entry['stem']}.html") if linked else None
@@ -194,7 +237,8 @@ def _criteria_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _
     ids = list(census.criteria)
     linked, note = _links_note(census.submissions)
     items, capped = _capped(entries, census.submissions, "submissions")
-    with book.sheet("Criteria", [Column("Code", 14), Column("Name", 30)] + [Column(i, 11) for i in ids],
+    with book.sheet("Criteria", [Column("Code", 14), census.name_column(20)]
+                    + [Column(i, 12, wrap=True) for i in ids],
                     freeze="C2", rows_hint=census.submissions) as ws:
         for entry in items:
             sub = entry["assessment"]["submission"]
@@ -206,8 +250,8 @@ def _criteria_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _
 
 
 def _criteria_summary(book: Workbook, census: _Census) -> str:
-    head = [Column("Criterion", 11), Column("Title", 50), Column("Domain", 30), Column("Severity", 10),
-            Column("Met", 8, INT), Column("Not met", 9, INT), Column("Not applicable", 15, INT)]
+    head = [Column("Criterion", 11), Column("Title", 50, wrap=True), Column("Domain", 30, wrap=True),
+            Column("Severity", 10), Column("Met", 8, INT), Column("Not met", 9, INT), Column("Not applicable", 15, INT)]
     with book.sheet("Criteria summary", head, freeze="C2") as ws:
         for cid, c in census.criteria.items():
             ws.append([cid, c["title"], census.domain_names.get(c["domain"], c["domain"]), c["severity"],
@@ -215,16 +259,18 @@ def _criteria_summary(book: Workbook, census: _Census) -> str:
     return "one row per criterion: how many submissions met it, did not, or had it not applicable"
 
 
-_UNMET_HEAD = [Column("Code", 14), Column("Name", 30), Column("Criterion", 11), Column("Rule", 48),
-               Column("Severity", 10), Column("Field", 40), Column("Submitted", 16), Column("Required", 40),
-               Column("Recommended action", 60), Column("Source", 40)]
+_UNMET_HEAD = [Column("Code", 12), Column("Name", 24), Column("Criterion", 10),
+               Column("Rule", 36, wrap=True), Column("Severity", 9), Column("Field", 24, wrap=True),
+               Column("Submitted", 14, wrap=True), Column("Required", 24, wrap=True),
+               Column("Recommended action", 44, wrap=True), Column("Source", 22, wrap=True)]
 
 
 def _unmet_sheet(book: Workbook, entries: Iterable[dict[str, Any]], census: _Census) -> str:
     if census.unmet_rows > MAX_ROWS:
         return _unmet_counts(book, census)
     linked, note = _links_note(census.unmet_rows)
-    with book.sheet("Unmet criteria", _UNMET_HEAD, freeze="D2", rows_hint=census.unmet_rows) as ws:
+    head = [census.name_column(20) if c.heading == "Name" else c for c in _UNMET_HEAD]
+    with book.sheet("Unmet criteria", head, freeze="D2", rows_hint=census.unmet_rows) as ws:
         for entry in entries:
             full = _read_spool(entry["spool"])
             sub = full["submission"]
@@ -256,8 +302,8 @@ def _unmet_row(sub: dict[str, Any], c: dict[str, Any]) -> list[Any]:
 
 def _unmet_counts(book: Workbook, census: _Census) -> str:
     """The Unmet criteria sheet's form beyond MAX_ROWS: submissions not meeting each criterion."""
-    head = [Column("Criterion", 11), Column("Rule", 48), Column("Domain", 30), Column("Severity", 10),
-            Column("Submissions not meeting it", 26, INT)]
+    head = [Column("Criterion", 11), Column("Rule", 48, wrap=True), Column("Domain", 30, wrap=True),
+            Column("Severity", 10), Column("Submissions not meeting it", 14, INT)]
     why = (f"{census.unmet_rows:,} unmet criteria in all, more than the {MAX_ROWS:,} rows a sheet holds: "
            "this sheet counts the submissions not meeting each criterion. Each submission's unmet criteria, "
            "with the field, the value submitted, the value required and the action, are in its gap report "
@@ -290,7 +336,7 @@ def _about_sheet(book: Workbook, entries: Sequence[dict[str, Any]], census: _Cen
     titles = {}
     if catalogue is not None and hasattr(catalogue.meta, "editions"):
         titles = {ed.id: ed.title for ed in catalogue.meta.editions}
-    head = [Column("Item", 34), Column("Value", 80), Column("SHA-256 of the input file", 70)]
+    head = [Column("Item", 34, wrap=True), Column("Value", 80, wrap=True), Column("SHA-256 of the input file", 66)]
     with book.sheet("About", head) as ws:
         ws.append(["Catalogue version", getattr(catalogue, "version", "") or ""])
         ws.append(["Editions applied", ", ".join(f"{e} ({titles[e]})" if e in titles else e

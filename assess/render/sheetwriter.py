@@ -15,6 +15,13 @@ What it writes (SpreadsheetML, as Excel and LibreOffice read it):
   characters as escapes) and cut at Excel's 32,767 characters with the cut stated;
 - column widths, frozen panes, an autofilter over the written rows, hyperlinks with relative
   targets (relationships with TargetMode External);
+- text that reads and prints whole: headings and the columns marked `wrap` wrap, and a row is
+  made as tall as its wrapped text needs (assess.common.pagefit estimates it: the office programs
+  do not grow rows when they open a file); every cell sits at the top of its row;
+- print set-up: A4, portrait when the columns fit, else landscape scaled to the page's width (or to
+  as few pages across as keep the text readable, the frozen columns repeated on each), the header
+  row repeated on every page, the workbook's title and the sheet's name in the page header, the
+  page number in the footer;
 - the same bytes for the same content: fixed member times and a fixed created/modified date.
 
 Strings: the first `SHARED_STRINGS` distinct strings go to the shared-strings table (repeated
@@ -34,7 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..common.cellref import letters, quote_sheet
+from ..common import pagefit
+from ..common.cellref import column_index, letters, quote_sheet
 from ..common.textsafe import find_active, visible
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
@@ -45,7 +53,8 @@ SHARED_STRINGS = 100_000  # distinct strings kept in the shared table; later one
 
 # Number formats a column may carry.
 DATE, INT, ONE_DP = "yyyy-mm-dd", "#,##0", "0.0"
-_XF = {None: 0, "header": 1, DATE: 2, INT: 3, ONE_DP: 4, "link": 5}  # cellXfs indexes, see _STYLES
+WRAP = "wrap"  # not a number format: the style of a column whose text wraps
+_XF = {None: 0, "header": 1, DATE: 2, INT: 3, ONE_DP: 4, "link": 5, WRAP: 6}  # cellXfs indexes, see _STYLES
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (serial numbers count days from it)
 _FLUSH_ROWS = 500  # rows formatted before one write into the compressor
 _ZIP64_CELLS = 4_000_000  # a sheet of more cells may pass 2 GiB uncompressed: its member gets zip64
@@ -63,11 +72,13 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 @dataclass(frozen=True)
 class Column:
-    """A column's heading, width (in characters) and number format (DATE, INT, ONE_DP or None)."""
+    """A column's heading, width (in characters) and number format (DATE, INT, ONE_DP or None);
+    `wrap`: its text wraps within the width (a text column whose values may be long)."""
 
     heading: str
     width: float = 12
     format: str | None = None
+    wrap: bool = False
 
 
 def xml_text(text: str) -> str:
@@ -78,14 +89,17 @@ def xml_text(text: str) -> str:
 class Workbook:
     """A workbook written to `target` (a path or a binary file) sheet after sheet; `close` (or the
     end of a `with` block) adds the workbook's own parts. `stamp` (an ISO date) is its created and
-    modified date, so that the same content always gives the same bytes."""
+    modified date, so that the same content always gives the same bytes; `title` heads each printed
+    page."""
 
-    def __init__(self, target: str | Path | IO[bytes], *, stamp: str, compresslevel: int = 1) -> None:
+    def __init__(self, target: str | Path | IO[bytes], *, stamp: str, compresslevel: int = 1,
+                 title: str = "") -> None:
         dt.date.fromisoformat(stamp)
+        self.title = title
         self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._level = compresslevel
         self._stamp = stamp
-        self._sheets: list[tuple[str, str | None]] = []  # (title, autofilter range)
+        self._sheets: list[tuple[str, str | None, str]] = []  # (title, autofilter range, print titles)
         self._shared: dict[str, int] = {}  # text as given -> its index in the table
         self._shown: list[str] = []  # the table: each text as shown
         self._shared_cap = SHARED_STRINGS
@@ -109,7 +123,7 @@ class Workbook:
         stay); `rows_hint` (an upper bound of the rows to come) lets a huge sheet be written as zip64."""
         if self._open is not None:
             raise ValueError(f"sheet {self._open.title!r} is still open")
-        if not _SHEET_NAME.fullmatch(title) or title.casefold() in {t.casefold() for t, _ in self._sheets}:
+        if not _SHEET_NAME.fullmatch(title) or title.casefold() in {t[0].casefold() for t in self._sheets}:
             raise ValueError(f"not a usable sheet name: {title!r}")
         if not 0 < len(columns) <= MAX_COLUMNS:
             raise ValueError(f"sheet {title!r}: {len(columns)} columns (1 to {MAX_COLUMNS:,})")
@@ -132,8 +146,8 @@ class Workbook:
             for chunk in [text] if isinstance(text, str) else text:
                 handle.write(chunk.encode("utf-8"))
 
-    def _closed(self, sheet: Sheet, autofilter: str | None) -> None:
-        self._sheets.append((sheet.title, autofilter))
+    def _closed(self, sheet: Sheet, autofilter: str | None, print_titles: str) -> None:
+        self._sheets.append((sheet.title, autofilter, print_titles))
         self._open = None
 
     def _text_cell(self, ref: str, text: str, style: str = "") -> str:
@@ -184,11 +198,15 @@ class Workbook:
 
     def _workbook_xml(self) -> str:
         sheets = "".join(f'<sheet name="{xml_text(t)}" sheetId="{i}" r:id="rId{i}"/>'
-                         for i, (t, _) in enumerate(self._sheets, 1))
+                         for i, (t, _, _) in enumerate(self._sheets, 1))
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{xml_text(quote_sheet(t))}!{_absolute(ref)}</definedName>"
-            for i, (t, ref) in enumerate(self._sheets) if ref)
+            for i, (t, ref, _) in enumerate(self._sheets) if ref)
+        names += "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            + ",".join(f"{xml_text(quote_sheet(t))}!{part}" for part in titles.split(",")) + "</definedName>"
+            for i, (t, _, titles) in enumerate(self._sheets))
         return (_HEAD + f"<workbook {_NS} {_NS_R}><bookViews><workbookView/></bookViews><sheets>{sheets}</sheets>"
                 + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>")
 
@@ -202,19 +220,32 @@ class Sheet:
         self._book, self._member, self._index = book, member, index
         self._columns = list(columns)
         self._letters = [letters(i) for i in range(1, len(columns) + 1)]
-        self._styles = [f' s="{_XF[c.format]}"' if c.format else "" for c in columns]
+        self._styles = [f' s="{_XF[c.format or (WRAP if c.wrap else None)]}"' if c.format or c.wrap else ""
+                        for c in columns]
+        self._wrapped = [(i, c.width, int(c.width * pagefit.CHARS_PER_WIDTH)) for i, c in enumerate(columns)
+                         if c.wrap and not c.format]
+        widths = [c.width for c in columns]
+        self._layout = pagefit.print_layout(sum(widths))
+        # the header row on every printed page; on a sheet printed several pages across, the frozen
+        # columns too
+        self.print_titles = "$1:$1"
+        frozen = column_index(re.sub(r"[0-9]", "", freeze or "A")) - 1
+        if self._layout.pages_wide > 1 and frozen > 0:
+            self.print_titles = f"$A:${letters(frozen)},$1:$1"
         self._dates = [c.format == DATE for c in columns]
         self._pending: list[str] = []
         self._links: IO[str] | None = None
         self._targets: IO[str] | None = None
         self.links = 0
         self.filter_to_row: int | None = None  # the autofilter's last row; by default the last row written
-        self._emit(_HEAD + f"<worksheet {_NS} {_NS_R}>" + _views(freeze, index == 1)
+        self._emit(_HEAD + f"<worksheet {_NS} {_NS_R}>" + '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                   + _views(freeze, index == 1)
                    + '<sheetFormatPr defaultRowHeight="15"/><cols>'
                    + "".join(f'<col min="{i}" max="{i}" width="{c.width:g}" customWidth="1"/>'
                              for i, c in enumerate(columns, 1))
                    + "</cols><sheetData>")
-        self._row([c.heading for c in columns], header=True)
+        self._row([c.heading for c in columns], header=True,
+                  height=pagefit.wrapped_height((c.heading, c.width) for c in columns))
 
     def __enter__(self) -> Sheet:
         return self
@@ -241,14 +272,20 @@ class Sheet:
             raise ValueError(f"sheet {self.title!r}: more than {MAX_ROWS - 1:,} rows")
         if len(values) > len(self._columns):
             raise ValueError(f"sheet {self.title!r}: {len(values)} values for {len(self._columns)} columns")
-        self._row(values, link=link)
+        lines = 1
+        for i, width, room in self._wrapped:  # text no longer than a line (most) is not measured
+            value = values[i] if i < len(values) else None
+            if type(value) is str and (len(value) > room or "\n" in value):
+                lines = max(lines, pagefit.line_count(value, width))
+        self._row(values, link=link, height=pagefit.row_height(lines) if lines > 1 else None)
 
-    def _row(self, values: Sequence[Any], *, header: bool = False, link: tuple[int, str] | None = None) -> None:
+    def _row(self, values: Sequence[Any], *, header: bool = False, link: tuple[int, str] | None = None,
+             height: float | None = None) -> None:
         """Format one row (the hot loop: text found in the shared table and plain numbers take the
-        first branches; everything else goes to `_cell`)."""
+        first branches; everything else goes to `_cell`); `height` in points, or None for the default."""
         self.rows += 1
         number = self.rows
-        parts = [f'<row r="{number}">']
+        parts = [f'<row r="{number}" ht="{height:g}" customHeight="1">' if height else f'<row r="{number}">']
         shared = self._book._shared
         if header:
             values = [None if v is None else _Styled(v, None) for v in values]
@@ -260,7 +297,7 @@ class Sheet:
             if kind is str and not is_date:
                 index = shared.get(value)
                 if index is not None:
-                    parts.append(f'<c r="{letter}{number}" t="s"><v>{index}</v></c>')
+                    parts.append(f'<c r="{letter}{number}"{style} t="s"><v>{index}</v></c>')
                     continue
             elif kind is int or kind is float and math.isfinite(value):
                 parts.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
@@ -284,7 +321,7 @@ class Sheet:
                 serial = _serial(value)
                 if serial is not None:
                     return f'<c r="{ref}" s="2"><v>{serial}</v></c>'
-            return book._text_cell(ref, value)
+            return book._text_cell(ref, value, style)
         if isinstance(value, bool):
             return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
         if isinstance(value, dt.date):
@@ -292,7 +329,8 @@ class Sheet:
             return f'<c r="{ref}" s="2"><v>{days.days}</v></c>'
         if isinstance(value, (int, float)) and math.isfinite(value):  # a subclass, e.g. numpy's
             return f'<c r="{ref}"{style}><v>{float(value)!r}</v></c>'
-        return book._text_cell(ref, str(value))  # anything else, and NaN or infinity, which Excel lacks as numbers
+        # anything else, and NaN or infinity, which Excel lacks as numbers
+        return book._text_cell(ref, str(value), style)
 
     def _link_cell(self, ref: str, value: Any, target: str) -> str:
         if self.links >= MAX_LINKS:
@@ -323,7 +361,7 @@ class Sheet:
         if self._links is not None and self._targets is not None:
             self._emit(tail + "<hyperlinks>")
             _copy(self._links, self._emit)
-            self._emit("</hyperlinks>" + _MARGINS + "</worksheet>")
+            self._emit("</hyperlinks>" + self._print_setup() + "</worksheet>")
             self._member.close()
             with self._book._zip.open(self._book._member(f"xl/worksheets/_rels/sheet{self._index}.xml.rels"),
                                       "w") as rels:
@@ -333,9 +371,19 @@ class Sheet:
             self._links.close()
             self._targets.close()
         else:
-            self._emit(tail + _MARGINS + "</worksheet>")
+            self._emit(tail + self._print_setup() + "</worksheet>")
             self._member.close()
-        self._book._closed(self, autofilter)
+        self._book._closed(self, autofilter, self.print_titles)
+
+    def _print_setup(self) -> str:
+        """Margins, page set-up (A4, orientation, scaled to the page's width) and the page header."""
+        layout = self._layout
+        header = xml_text(pagefit.page_header(self._book.title or self.title))
+        return (_MARGINS + '<pageSetup paperSize="9" orientation="'
+                + ("landscape" if layout.landscape else "portrait")
+                + f'" pageOrder="overThenDown" fitToWidth="{layout.pages_wide}" fitToHeight="0"/>'
+                + f"<headerFooter><oddHeader>{header}</oddHeader>"
+                + f"<oddFooter>{xml_text(pagefit.PAGE_FOOTER)}</oddFooter></headerFooter>")
 
 
 @dataclass(frozen=True)
@@ -431,9 +479,13 @@ _ROOT_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
     'core-properties" Target="docProps/core.xml"/>'
     f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/></Relationships>')
-_MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+_MARGINS = "<pageMargins " + " ".join(f'{side}="{inches:g}"' for side, inches in pagefit.MARGINS.items()) + "/>"
 _FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-# cellXfs, in the order of _XF: default, header, date, #,##0, 0.0, hyperlink
+# cellXfs, in the order of _XF: default, header, date, #,##0, 0.0, hyperlink, wrapped text; each at the
+# top of its row (a row grows for the wrapped text beside it), as is the Normal style (LibreOffice
+# gives a cell with no style the Normal style's alignment); headings wrap, links do not (LibreOffice
+# keeps a link on one line)
+_TOP = '<alignment vertical="top"/></xf>'
 _STYLES = (
     _HEAD + f"<styleSheet {_NS}>"
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="0.0"/>'
@@ -444,15 +496,18 @@ _STYLES = (
     '</fill><fill><patternFill patternType="solid"><fgColor rgb="FF005EB8"/><bgColor indexed="64"/></patternFill>'
     "</fill></fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    f'<cellStyleXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0">{_TOP}'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" applyNumberFormat="0" applyFill="0" applyBorder="0" '
     'applyAlignment="0" applyProtection="0"/></cellStyleXfs>'
-    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="1" applyFont="1"/></cellXfs>'
+    f'<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">{_TOP}'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="center" wrapText="1"/></xf>'
+    f'<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">{_TOP}'
+    f'<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">{_TOP}'
+    f'<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">{_TOP}'
+    f'<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="1" applyFont="1" applyAlignment="1">{_TOP}'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
     '<cellStyles count="2"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
     '<cellStyle name="Hyperlink" xfId="1" builtinId="8"/></cellStyles>'
     '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" '

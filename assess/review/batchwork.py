@@ -7,6 +7,7 @@ of each gap report), and `league_extras` / `dashboard_block` for the tables and 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,6 +229,19 @@ DECISION_SHEET = (("submission", "Code"), ("criterion", "Criterion"), ("title", 
                   ("evidence", "Evidence"), ("current_fingerprint", "Fingerprint"))
 
 
+_DATES = {"previous_submitted_on", "submitted_on", "date"}  # the sheets' date columns
+
+
+def _day(value: Any) -> Any:
+    """An ISO date as a date (the workbook writes it as a date cell); anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def league_sheets(rows: Sequence[dict[str, Any]], inputs: ReviewInputs) -> list[tuple[str, Any]]:
     """Extra sheets of league.xlsx: "Change" (one row per footprint, against the previous results)
     and "Moderation" (one row per decision), each only when the batch was given them (pandas is
@@ -238,13 +252,14 @@ def league_sheets(rows: Sequence[dict[str, Any]], inputs: ReviewInputs) -> list[
     import pandas as pd
 
     if inputs.previous_file is not None:
-        frame = pd.DataFrame([{k: r.get(k) for k, _ in CHANGE_SHEET} for r in rows],
+        frame = pd.DataFrame([{k: _day(r.get(k)) if k in _DATES else r.get(k) for k, _ in CHANGE_SHEET} for r in rows],
                              columns=[k for k, _ in CHANGE_SHEET])
         sheets.append(("Change", frame.rename(columns=dict(CHANGE_SHEET))))
     if inputs.decisions is not None:
         decisions = [d for r in rows for d in r.get("decisions", [])]
         words = {"not_met": "not met", "not_applicable": "not applicable"}  # statuses as a reviewer reads them
-        frame = pd.DataFrame([{k: words.get(d.get(k), d.get(k)) if k in ("engine_status", "decision") else d.get(k)
+        frame = pd.DataFrame([{k: words.get(d.get(k), d.get(k)) if k in ("engine_status", "decision")
+                               else _day(d.get(k)) if k in _DATES else d.get(k)
                                for k, _ in DECISION_SHEET} for d in decisions],
                              columns=[k for k, _ in DECISION_SHEET])
         sheets.append(("Moderation", frame.rename(columns=dict(DECISION_SHEET))))

@@ -4,18 +4,27 @@ Every value cell gets a number format that shows exactly what the reader will re
 yyyy-mm-dd, percentages as the number followed by a literal "%" sign, so 89.5 shows as 89.5%),
 and Excel data validation with the schema's allowed values and bounds and the field's description
 as the input message. Text is always written as text, so submitted "=..." never becomes a formula.
+
+It reads and prints whole: long text wraps in rows made as tall as it needs (the office programs do
+not grow rows when they open a file), and each sheet prints on A4, landscape where it is wide,
+scaled to the page's width, its header row on every page and the workbook's title in the page
+header (assess.common.pagefit).
 """
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...common.pagefit import MARGINS, print_layout, wrapped_height
 from ..submission import SCHEMA_VERSION
 from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
 
@@ -26,6 +35,10 @@ _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="005EB8")
 _VALUE_FILL = PatternFill("solid", fgColor="FFF9C4")
 _LIST_ROWS_MIN = 200  # validation and formats reach this far down an empty list sheet
+TITLE = "stp-assess submission workbook"
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+SECTION_WIDTHS = (30, 42, 24, 12, 32, 30, 60)  # Label, Field, Value, Unit, Kind, Allowed values, Help
 
 
 def cell_value(column: Column, value: Any) -> Any:
@@ -99,11 +112,34 @@ def _head(ws: Worksheet, titles: tuple[str, ...] | list[str]) -> None:
         cell.data_type = "s"
         cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+
+
+def _print_setup(ws: Worksheet, widths: Sequence[float]) -> None:
+    """A4, landscape where the columns are wide, scaled to the page's width; the title and the
+    sheet's name in the page header, the page number in the footer."""
+    layout = print_layout(sum(widths))
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = layout.pages_wide, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(**MARGINS)
+    ws.oddHeader.left.text, ws.oddHeader.right.text = TITLE, "&A"  # as pagefit.page_header
+    ws.oddFooter.center.text = "Page &P of &N"  # as pagefit.PAGE_FOOTER
+
+
+def _fit_row(ws: Worksheet, row: int, widths: Sequence[float]) -> None:
+    """Make `row` as tall as its wrapped text needs (the text cells of the columns `widths` gives)."""
+    height = wrapped_height((cell.value, widths[cell.column - 1]) for cell in ws[row]
+                            if isinstance(cell.value, str) and cell.column <= len(widths))
+    if height:
+        ws.row_dimensions[row].height = height
 
 
 def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
     _head(ws, SECTION_HEADER)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = _WRAP
+    widths = list(SECTION_WIDTHS)
     for column in sheet.columns:
         row = sheet.rows[column.name]
         texts = (column.label, column.path, None, column.unit, column.kind_text(),
@@ -115,27 +151,34 @@ def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
                 cell.alignment = wrap
         _put(ws, row, VALUE_COLUMN, column, data.get(column.name))
         ws.cell(row=row, column=VALUE_COLUMN).fill = _VALUE_FILL
+        ws.cell(row=row, column=VALUE_COLUMN).alignment = wrap
+        _fit_row(ws, row, widths)
         check = _validation(column)
         if check is not None:
             check.add(f"C{row}")
             ws.add_data_validation(check)
-    for letter, width in zip("ABCDEFG", (34, 44, 24, 14, 30, 40, 70)):
+    for letter, width in zip("ABCDEFG", widths):
         ws.column_dimensions[letter].width = width
+    _print_setup(ws, widths)
 
 
 def _records(ws: Worksheet, sheet: Sheet, items: list[dict[str, Any]]) -> None:
     _head(ws, [c.name for c in sheet.columns])
     last = max(len(items) + 1, _LIST_ROWS_MIN)
+    widths = [max(14, min(40, len(c.name) + 4)) for c in sheet.columns]
     for offset, item in enumerate(items):
         for index, column in enumerate(sheet.columns, 1):
             _put(ws, FIRST_FIELD_ROW + offset, index, column, item.get(column.name))
+            ws.cell(row=FIRST_FIELD_ROW + offset, column=index).alignment = _WRAP
+        _fit_row(ws, FIRST_FIELD_ROW + offset, widths)
     for index, column in enumerate(sheet.columns, 1):
         letter = get_column_letter(index)
         check = _validation(column)
         if check is not None:
             check.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(check)
-        ws.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
+        ws.column_dimensions[letter].width = widths[index - 1]
+    _print_setup(ws, widths)
 
 
 def _help(ws: Worksheet) -> None:
@@ -156,14 +199,17 @@ def _help(ws: Worksheet) -> None:
     for sheet in sheets():
         kind = "list: one row per item" if sheet.is_list else "fields: one row per field"
         lines.append((sheet.title, f"{sheet.doc} ({kind})"))
+    widths = [28.0, 100.0]
     for row, (label, text) in enumerate(lines, 1):
         a = ws.cell(row=row, column=1, value=label)
-        a.data_type, a.font = "s", Font(bold=True)
+        a.data_type, a.font, a.alignment = "s", Font(bold=True), _WRAP
         if text:
             b = ws.cell(row=row, column=2, value=text)
-            b.data_type, b.alignment = "s", Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
+            b.data_type, b.alignment = "s", _WRAP
+        _fit_row(ws, row, widths)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
+    ws.print_title_rows = None
+    _print_setup(ws, widths)
 
 
 def write_workbook(data: dict[str, Any]) -> bytes:
