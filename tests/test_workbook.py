@@ -3,6 +3,7 @@ commands that take or write .xlsx, and the refusal of other spreadsheet formats.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
 
 import assess
 from assess.cli import main
+from assess.common.cellref import quote_sheet
 from assess.errors import InputError
 from assess.input.workbook.layout import sheets
 
@@ -72,8 +74,92 @@ def test_percentage_formatted_cell_reads_the_percentage_shown(tmp_path: Path) ->
 
 
 def test_plain_number_in_percentage_field_is_the_number(tmp_path: Path) -> None:
-    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 0.3})
-    assert sub.seven_day.gp_extended_access_pct == 0.3  # shown as 0.3%, read as 0.3
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 30},
+                formats={"seven_day.gp_extended_access_pct": "General"})
+    assert sub.seven_day.gp_extended_access_pct == 30  # a plain 30 is 30 %
+
+
+def _check(tmp_path: Path, changes: dict, *args: str, **kw: object) -> tuple[int, str, str]:
+    path = save(tmp_path, edit(BASE, changes, **kw))
+    result = CliRunner().invoke(main, ["check", *args, str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_fraction_in_a_plain_cell_of_a_share_is_read_with_a_warning_giving_both_readings(
+        tmp_path: Path) -> None:
+    changes = {"seven_day.gp_extended_access_pct": 0.91}
+    formats = {"seven_day.gp_extended_access_pct": "General"}
+    assert _read(tmp_path, changes, formats=formats).seven_day.gp_extended_access_pct == 0.91
+    code, out, err = _check(tmp_path, changes, formats=formats)
+    title, ref = where("seven_day.gp_extended_access_pct")
+    assert code == 0 and out.startswith("ok ")
+    assert err.strip() == (f"Warning: {tmp_path / 'sub.xlsx'}: {quote_sheet(title)}!{ref} "
+                           "(seven_day.gp_extended_access_pct): 0.91 is read as 0.91 %; if you meant 91 %, "
+                           "type 91 or 91%")
+
+
+def test_check_strict_refuses_an_ambiguous_percentage(tmp_path: Path) -> None:
+    changes = {"seven_day.gp_extended_access_pct": "0.91"}
+    code, out, err = _check(tmp_path, changes, "--strict", text={"seven_day.gp_extended_access_pct"})
+    title, ref = where("seven_day.gp_extended_access_pct")
+    assert code == 3 and "ok " not in out
+    assert f"Error: {tmp_path / 'sub.xlsx'}: {quote_sheet(title)}!{ref} (seven_day.gp_extended_access_pct): " \
+        "0.91 is read as 0.91 %; if you meant 91 %, type 91 or 91% (refused by --strict)" in err
+    assert _check(tmp_path, {"seven_day.gp_extended_access_pct": 91}, "--strict",
+                  formats={"seven_day.gp_extended_access_pct": "General"})[0] == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("prevention.demand_reduction_target_pct", 0.5),  # a target that may truly be half a per cent
+    ("finance.aggregate_position_pct", -0.4),  # a change, not a share
+    ("finance.annual_efficiency_pct", 1),
+])
+def test_no_warning_where_a_small_percentage_is_usual(tmp_path: Path, field: str, value: float) -> None:
+    code, out, err = _check(tmp_path, {field: value}, "--strict", formats={field: "General"})
+    assert (code, err) == (0, ""), err
+
+
+@pytest.mark.parametrize("stored, fmt, expected", [
+    (0.85, "0%", 85),  # 85% typed into a percentage cell (Excel and LibreOffice)
+    (0.85, "0.0##%", 85),  # 85 typed into it in Excel, 0.85 typed in either
+    (91, "0.0##%", 91),  # 91 typed into it in LibreOffice, kept as 91 and shown 9100%
+    (1, "0%", 100),  # shown 100%, which the field takes: read as shown
+    (0.005, "0.0%", 0.5),
+])
+def test_percentage_cell_reads_what_it_shows_unless_only_the_typed_number_fits(
+        tmp_path: Path, stored: float, fmt: str, expected: float) -> None:
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": stored},
+                formats={"seven_day.gp_extended_access_pct": fmt})
+    assert sub.seven_day.gp_extended_access_pct == expected
+
+
+def test_percentage_cell_in_a_field_that_takes_values_over_100(tmp_path: Path) -> None:
+    field = "performance.emergency_admissions_change_pct"
+    assert _read(tmp_path, {field: 2.5}, formats={field: "0%"}).performance.emergency_admissions_change_pct == 250
+    assert _read(tmp_path, {field: 40}, formats={field: "0%"}).performance.emergency_admissions_change_pct == 40
+
+
+def test_template_percentage_cells_have_a_real_percentage_format() -> None:
+    from openpyxl import load_workbook
+
+    from assess.input.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    for sheet in sheets():
+        if sheet.is_list:
+            continue
+        for column in sheet.columns:
+            if column.percent:
+                fmt = book[sheet.title].cell(row=sheet.rows[column.name], column=3).number_format
+                assert fmt == "0.0##%", (column.path, fmt)
+
+
+def test_percentages_round_trip_through_the_percentage_format(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {})
+    for value in (14.3, 89.5, 0.5, 100.0, 33.333):
+        assert load(save(tmp_path, edit(BASE, {"seven_day.gp_extended_access_pct": value / 100})))\
+            .seven_day.gp_extended_access_pct == value
+    assert sub == load(FIXTURE)
 
 
 def test_percentage_text(tmp_path: Path) -> None:

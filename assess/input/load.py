@@ -41,6 +41,7 @@ class Source:
     lines: LineMap | None = None  # YAML: the line of every key and list item, from the one read
     cells: dict[tuple[Any, ...], str] | None = None  # workbooks: field path -> Sheet!Cell
     problems: tuple[InputError, ...] = ()  # workbooks: cells that could not be read
+    warnings: tuple[InputError, ...] = ()  # workbooks: cells read, but perhaps not as meant
 
 
 def read_source(path: str | Path) -> Source:
@@ -62,7 +63,8 @@ def _read_workbook(path: str | Path) -> Source:
     from .workbook import read_workbook
 
     read = read_workbook(path)
-    return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems))
+    return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems),
+                  warnings=tuple(read.warnings))
 
 
 def parse_text(text: str, file: str, fmt: str, sha256: str | None = None, *, what: str = "submission") -> Source:

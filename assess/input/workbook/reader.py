@@ -48,6 +48,7 @@ class Read:
     cells: dict[tuple[Any, ...], str]
     sha256: str
     problems: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)  # read, but perhaps not as meant
 
 
 class _Refused(Exception):
@@ -418,11 +419,16 @@ class _SheetReader:
     def value(self, column: Column, cell: Cell | None, ref: str, path: str | None = None) -> Any:
         if cell is None:
             return BLANK
+        notes: list[str] = []
         try:
-            return read_cell(column, cell)
+            value = read_cell(column, cell, notes)
         except CellProblem as exc:
             self.problem(str(exc), ref, path or column.path)
             return BLANK
+        for note in notes:
+            self.result.warnings.append(InputError(self.file, note, path=path or column.path,
+                                                   cell=f"{self.quoted}!{ref}"))
+        return value
 
 
 class _SectionSheet(_SheetReader):

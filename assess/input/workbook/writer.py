@@ -1,13 +1,15 @@
 """Write a submission (or the empty template) as a workbook laid out by layout.py.
 
 Every value cell gets a number format that shows exactly what the reader will read (dates as
-yyyy-mm-dd, percentages as the number followed by a literal "%" sign, so 89.5 shows as 89.5%),
+yyyy-mm-dd, percentages in a real percentage format holding the fraction, so 89.5 is stored as
+0.895 and shows as 89.5%, and a person typing 89.5% or 89.5 gets what they meant),
 and Excel data validation with the schema's allowed values and bounds and the field's description
 as the input message. Text is always written as text, so submitted "=..." never becomes a formula.
 """
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,7 +22,7 @@ from ..submission import SCHEMA_VERSION
 from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
-PERCENT_FORMAT = 'General"%"'  # the stored number, then a literal %: not a percentage format
+PERCENT_FORMAT = "0.0##%"  # a real percentage format: the cell holds the fraction
 INT_FORMAT = "#,##0"
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="005EB8")
@@ -36,6 +38,8 @@ def cell_value(column: Column, value: Any) -> Any:
         return ", ".join(str(v) for v in value)
     if column.kind == "bool" or isinstance(value, bool):
         return "Yes" if value else "No"
+    if column.percent and isinstance(value, (int, float)):
+        return float(Decimal(repr(value)) / 100)  # 14.3 -> 0.143 exactly, not 0.14300000000000002
     return value
 
 
@@ -82,6 +86,8 @@ def _validation(column: Column) -> DataValidation | None:
     if kind in ("int", "float") and (column.ge is not None or column.le is not None):
         low = column.ge if column.ge is not None else -1e15
         high = column.le if column.le is not None else 1e15
+        if column.percent:  # 85% is stored as 0.85, but LibreOffice keeps 85 typed without a sign
+            low, high = min(low, low / 100), max(high, high / 100)
         return DataValidation(type="whole" if kind == "int" else "decimal", operator="between",
                               formula1=str(low), formula2=str(high),
                               error=f"Enter {column.kind_text()}.", **common)
@@ -148,7 +154,8 @@ def _help(ws: Worksheet) -> None:
         ("Yes/No, allowed values", "Pick from the drop-down; capitals do not matter."),
         ("Dates", "A date cell (e.g. 2016-10-21); dates typed as text are read as YYYY-MM-DD or "
          "DD/MM/YYYY when the day is over 12."),
-        ("Percentages", "Type 89.5 or 89.5%: both are read as 89.5 per cent."),
+        ("Percentages", "Type 89.5 or 89.5%: both are read as 89.5 per cent. A fraction such as 0.9 "
+         "typed in a cell formatted as a number is read as 0.9 per cent, with a warning."),
         ("Lists of values", "In one cell, separated by commas."),
         ("How to check it", "assess check THIS_FILE.xlsx, then assess score THIS_FILE.xlsx"),
         ("Sheets", None),
