@@ -281,7 +281,62 @@ def test_init_xlsx_writes_a_workbook_that_checks(tmp_path: Path) -> None:
         in result.output
     target.write_bytes(edit(target.read_bytes(), {"footprint.code": "E54000036", "footprint.name": "Cornwall"}))
     result = runner.invoke(main, ["check", str(target)])
+    assert result.exit_code == 3
+    for path in ("footprint.region", "footprint.population", "footprint.submitted_on"):
+        title, ref = where(path)
+        assert f"{title}!{ref} ({path}): required field is missing" in result.output
+    target.write_bytes(edit(target.read_bytes(), {"footprint.region": "South", "footprint.population": 560_000,
+                                                  "footprint.submitted_on": dt.datetime(2016, 10, 21)}))
+    result = runner.invoke(main, ["check", str(target)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_template_leaves_region_population_and_date_for_the_person_to_fill_in() -> None:
+    """Pre-filled, they passed `check` unnoticed, and the date picked the edition applied."""
+    from openpyxl import load_workbook
+
+    from assess.input.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    for path in ("footprint.region", "footprint.population", "footprint.submitted_on"):
+        title, ref = where(path)
+        assert book[title][ref].value is None, path
+
+
+@pytest.mark.parametrize("column, heading", [("D", "Unit"), ("E", "Kind"), ("F", "Allowed values"),
+                                             ("G", "Help")])
+def test_a_value_typed_in_another_column_of_a_field_row_is_an_error_naming_the_cell(
+        tmp_path: Path, column: str, heading: str) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    row = ref[1:]
+    messages = _problems(tmp_path, {f"{title}!{column}{row}": 123.4, "finance.do_nothing_gap_gbp_m": None})
+    [message] = [m for m in messages if f"{title}!{column}{row}" in m]
+    assert f"(finance.do_nothing_gap_gbp_m): a value in the {heading} column ({column}{row}) is not read; " \
+        f"enter the value in the Value column (C{row})" in message
+
+
+def test_a_value_right_of_help_or_in_an_unused_row_is_an_error_naming_the_cell(tmp_path: Path) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    row = int(ref[1:])
+    last = max(next(s for s in sheets() if s.title == title).rows.values())
+    messages = _problems(tmp_path, {f"{title}!J{row}": "120", f"{title}!A{last + 3}": "note: 45 WTE",
+                                    f"{title}!C{last + 2}": 7})
+    assert any(f"{title}!J{row} (finance.do_nothing_gap_gbp_m): a value outside the template's columns (A to G)"
+               in m for m in messages), messages
+    assert any(f"{title}!A{last + 3}: a value in a row with no field path in column B, so it is not read" in m
+               for m in messages), messages
+    assert any(f"{title}!C{last + 2}: a value in a row with no field path in column B, so it is not read" in m
+               for m in messages), messages
+
+
+def test_the_template_text_right_of_the_value_is_not_an_error_however_it_wraps(tmp_path: Path) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    from assess.input.workbook.layout import guide_texts
+
+    column = next(c for s in sheets() for c in s.columns if c.path == "finance.do_nothing_gap_gbp_m")
+    help_text = guide_texts(column)[3]
+    sub = _read(tmp_path, {f"{title}!G{ref[1:]}": help_text.replace(" ", "\n", 2), f"{title}!D{ref[1:]}": None})
+    assert sub == load(FIXTURE)
 
 
 def test_template_has_every_schema_field() -> None:

@@ -106,6 +106,11 @@ class Sheet:
     rows: dict[str, int] = field(default_factory=dict)  # section sheets: field name -> row
 
 
+def guide_texts(column: Column) -> tuple[str, str, str, str]:
+    """What the template writes right of a field's Value cell: Unit, Kind, Allowed values, Help."""
+    return (column.unit, column.kind_text(), ", ".join(str(v) for v in column.values), column.description)
+
+
 def _num(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -27,7 +27,7 @@ from ...common.cellref import column_index, letters, quote_sheet
 from ...errors import InputError, did_you_mean
 from ..bounded import read_bytes
 from .cells import BLANK, Cell, CellProblem, excel_date, read_cell
-from .layout import HELP_SHEET, VALUE_COLUMN, Column, Sheet, sheets
+from .layout import HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, guide_texts, sheets
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled submission workbook is well under 1 MB
 MAX_MEMBER_BYTES = 24 * 1024 * 1024  # one part, inflated
@@ -196,7 +196,7 @@ class _Book:
             if lower not in present:
                 continue
             title, part = present[lower]
-            grid, merges = self._grid(part, title, strings, styles, None if sheet.is_list else (2, VALUE_COLUMN))
+            grid, merges = self._grid(part, title, strings, styles, None)
             reader = _ListSheet if sheet.is_list else _SectionSheet
             reader(self.file, sheet, quote_sheet(title), grid, merges, result).read()
         return result
@@ -450,11 +450,12 @@ class _SectionSheet(_SheetReader):
             path_cell = self.grid.get((row, 2))
             value_cell = self.grid.get((row, VALUE_COLUMN))
             path = path_cell.value.strip() if path_cell and isinstance(path_cell.value, str) else None
-            if row == 1 and path == "Field":
+            if row == 1:
+                self._stray(row, {col: SECTION_HEADER[col - 1] for col in range(1, len(SECTION_HEADER) + 1)},
+                            "the header row")
                 continue
             if path is None:
-                if value_cell is not None and read_or_blank(value_cell) is not BLANK:
-                    self.problem("a value with no field path in column B", f"C{row}")
+                self._stray(row, {}, "a row with no field path in column B", skip=(2,))
                 continue
             column = by_path.get(path)
             if column is None:
@@ -465,6 +466,8 @@ class _SectionSheet(_SheetReader):
                 self.problem(f"field '{path}' appears twice (rows {seen[path]} and {row})", f"B{row}", path)
                 continue
             seen[path] = row
+            self._stray(row, dict(enumerate(guide_texts(column), start=VALUE_COLUMN + 1)),
+                        f"field {path}'s row", skip=(1, 2, VALUE_COLUMN), path=path)
             ref = f"{letters(VALUE_COLUMN)}{row}"
             self.result.cells[prefix + (column.name,)] = f"{self.quoted}!{ref}"
             value = self.value(column, value_cell, ref)
@@ -472,6 +475,37 @@ class _SectionSheet(_SheetReader):
                 target[column.name] = value
         if prefix and target:
             self.result.data[sheet.key] = target
+
+    def _stray(self, row: int, written: dict[int, str], where: str, skip: tuple[int, ...] = (),
+               path: str | None = None) -> None:
+        """Nothing typed outside the Value column is ignored silently: a cell of `row` that holds
+        anything but what the template writes there (`written`, by column) is an error naming it."""
+        for (r, col), cell in self.grid.items():
+            if r != row or col in skip:
+                continue
+            value = read_or_blank(cell)
+            if value is BLANK or (isinstance(value, str) and _same_text(value, written.get(col, ""))):
+                continue
+            ref = f"{letters(col)}{row}"
+            heading = SECTION_HEADER[col - 1] if col <= len(SECTION_HEADER) else None
+            if row == 1:
+                message = ("the header row is the template's own; a value there is not read. Enter values "
+                           f"in the Value column ({letters(VALUE_COLUMN)}) of the field rows")
+            elif path is None:
+                message = (f"a value in {where}, so it is not read; put it in the Value column "
+                           f"({letters(VALUE_COLUMN)}) of its field's row")
+            elif heading:
+                message = (f"a value in the {heading} column ({ref}) is not read; enter the value in the "
+                           f"Value column ({letters(VALUE_COLUMN)}{row}), and leave the {heading} column as "
+                           "the template wrote it")
+            else:
+                message = (f"a value outside the template's columns (A to {letters(len(SECTION_HEADER))}) is "
+                           f"not read; enter it in the Value column ({letters(VALUE_COLUMN)}{row})")
+            self.problem(message, ref, path)
+
+
+def _same_text(found: str, written: str) -> bool:
+    return " ".join(found.split()) == " ".join(written.split())
 
 
 def read_or_blank(cell: Cell) -> Any:

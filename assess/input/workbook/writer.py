@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..submission import SCHEMA_VERSION
-from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
+from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, guide_texts, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0##%"  # a real percentage format: the cell holds the fraction
@@ -112,8 +112,7 @@ def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     for column in sheet.columns:
         row = sheet.rows[column.name]
-        texts = (column.label, column.path, None, column.unit, column.kind_text(),
-                 ", ".join(str(v) for v in column.values), column.description)
+        texts = (column.label, column.path, None, *guide_texts(column))
         for index, text in enumerate(texts, 1):
             if text:
                 cell = ws.cell(row=row, column=index, value=text)
@@ -190,15 +189,24 @@ def write_workbook(data: dict[str, Any]) -> bytes:
 
 
 
+# The template's cells a person must fill in themselves: a pre-filled region, population or date
+# would pass `check` unnoticed (and the date picks the edition applied), so they are left blank,
+# refused as required until filled in. The code and name keep their placeholders, refused by name.
+TEMPLATE_BLANK = ("footprint.region", "footprint.population", "footprint.submitted_on")
+
+
 def template_workbook() -> bytes:
-    """The empty workbook `assess init my.xlsx` writes: the placeholders of the YAML template
-    (schema version and footprint identity), so that it validates as it stands."""
+    """The empty workbook `assess init my.xlsx` writes: the schema version and the footprint's
+    code and name placeholders of the YAML template; `check` refuses it until the placeholders are
+    replaced and the footprint's region, population and submission date are filled in."""
     import yaml
 
     from ..template import _EXAMPLES
 
     data: dict[str, Any] = {}
     for path, text in _EXAMPLES.items():
+        if path in TEMPLATE_BLANK:
+            continue
         *parents, name = path.split(".")
         target = data
         for parent in parents:
