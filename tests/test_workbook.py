@@ -242,7 +242,7 @@ def test_formula_reads_the_saved_value_and_refuses_none(tmp_path: Path) -> None:
 def test_schema_bound_refused_at_its_cell(tmp_path: Path) -> None:
     title, ref = where("footprint.population")
     [message] = _problems(tmp_path, {"footprint.population": 5})
-    assert f"{title}!{ref} (footprint.population): Input should be greater than or equal to 10000" in message
+    assert f"{title}!{ref} (footprint.population): should be at least 10,000 (got 5)" in message
 
 
 def test_missing_required_field_names_its_cell(tmp_path: Path) -> None:
