@@ -26,7 +26,8 @@ from ..input.workbook.layout import Column
 from ..input.workbook.reader import read_sheet
 
 SHEET = "Decisions"
-COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint")
+COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint",
+           "pinned")
 REQUIRED = ("submission", "criterion", "decision", "justification", "reviewer", "date")
 DECIDED = ("decision", "justification", "reviewer", "date", "evidence")  # what a reviewer writes
 _CELL_RULES = {
@@ -36,7 +37,7 @@ _CELL_RULES = {
 MAX_ROWS = 5_001  # the header and at most 5,000 decisions, as in a YAML file
 MAX_BYTES = 20 * 1024 * 1024
 _WIDTHS = {"submission": 14, "criterion": 12, "decision": 16, "justification": 60, "reviewer": 18,
-           "date": 12, "evidence": 30, "fingerprint": 19}
+           "date": 12, "evidence": 30, "fingerprint": 19, "pinned": 40}
 
 
 @dataclass
