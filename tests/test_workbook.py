@@ -98,6 +98,14 @@ def test_a_fraction_in_a_plain_cell_of_a_share_is_read_with_a_warning_giving_bot
                            "type 91 or 91%")
 
 
+def test_score_scores_an_ambiguous_percentage_as_read_and_says_so(tmp_path: Path) -> None:
+    path = save(tmp_path, edit(BASE, {"seven_day.gp_extended_access_pct": 0.91},
+                               formats={"seven_day.gp_extended_access_pct": "General"}))
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert result.exit_code == 0
+    assert "Warning: " in result.stderr and "0.91 is read as 0.91 %; if you meant 91 %" in result.stderr
+
+
 def test_check_strict_refuses_an_ambiguous_percentage(tmp_path: Path) -> None:
     changes = {"seven_day.gp_extended_access_pct": "0.91"}
     code, out, err = _check(tmp_path, changes, "--strict", text={"seven_day.gp_extended_access_pct"})

@@ -41,6 +41,7 @@ TYPED: dict[str, tuple[str, str, Any]] = {
     "seven_day.priority_standards_planned_2020_pct": ("89.5%", "89.5%", 89.5),
     "new_care_models.population_covered_pct": ("85 %", "85 %", 85.0),  # typed into a text cell
     "new_care_models.population_planned_2021_pct": ("0.91", "0.91", 0.91),  # in a plain cell: warned
+    "digital.shared_care_record_coverage_pct": ("85", "85", 85.0),  # in a plain cell
     "out_of_hospital.gp_network_coverage_pct": ("100", "100", 100.0),
     "finance.aggregate_position_pct": ("-2.8", "-2.8", -2.8),
     "performance.emergency_admissions_change_pct": ("250%", "250%", 250.0),
@@ -62,7 +63,7 @@ TYPED: dict[str, tuple[str, str, Any]] = {
     "governance.short_return_sections": ("priorities, governance", "priorities, governance",
                                          ["priorities", "governance"]),
 }
-PLAIN = {"new_care_models.population_planned_2021_pct"}
+PLAIN = {"new_care_models.population_planned_2021_pct", "digital.shared_care_record_coverage_pct"}
 TEXT = {"new_care_models.population_covered_pct"}
 # list sheets: (sheet, cell) -> (typed, read as key in the first item)
 LIST_TYPED: dict[tuple[str, str], tuple[str, str, str, Any]] = {
