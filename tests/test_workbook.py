@@ -490,3 +490,14 @@ def test_check_and_batch_name_a_cell_in_one_grammar(tmp_path: Path) -> None:
     assert batched.exit_code == 3 and expected in batched.output, batched.output
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
     assert f"{bad.name},{title}!{ref},governance.board_established,expected Yes or No" in errors
+
+
+def test_a_sheet_full_of_stray_values_costs_a_few_messages(tmp_path: Path) -> None:
+    from assess.input.workbook.reader import MAX_STRAY_ROWS
+
+    title = where("finance.do_nothing_gap_gbp_m")[0]
+    changes: dict = {f"{title}!{letter}{row}": 1 for row in range(60, 60 + MAX_STRAY_ROWS + 10) for letter in "HIJ"}
+    messages = _problems(tmp_path, changes)
+    assert len(messages) == MAX_STRAY_ROWS + 1
+    assert "(and 2 more cells of this row)" in messages[0]
+    assert f"only the first {MAX_STRAY_ROWS} are named" in messages[-1]

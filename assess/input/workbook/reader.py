@@ -34,6 +34,7 @@ MAX_MEMBER_BYTES = 24 * 1024 * 1024  # one part, inflated
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all parts, inflated
 MAX_MEMBERS = 2000
 MAX_ROWS = 2100  # the schema's longest list holds 2,000 items
+MAX_STRAY_ROWS = 50  # rows of a section sheet named for values outside the Value column
 _CHUNK = 64 * 1024
 _PROLOG_LIMIT = 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -446,7 +447,10 @@ class _SectionSheet(_SheetReader):
                 self.problem("merged cells cover field or value cells; unmerge them so each field "
                              "has its own value", ref)
         seen: dict[str, int] = {}
-        for row in sorted({r for r, _ in self.grid}):
+        self.by_row: dict[int, list[tuple[int, Cell]]] = {}
+        for (r, col), cell in self.grid.items():  # once: a hostile sheet may hold a million cells
+            self.by_row.setdefault(r, []).append((col, cell))
+        for row in sorted(self.by_row):
             path_cell = self.grid.get((row, 2))
             value_cell = self.grid.get((row, VALUE_COLUMN))
             path = path_cell.value.strip() if path_cell and isinstance(path_cell.value, str) else None
@@ -478,30 +482,40 @@ class _SectionSheet(_SheetReader):
 
     def _stray(self, row: int, written: dict[int, str], where: str, skip: tuple[int, ...] = (),
                path: str | None = None) -> None:
-        """Nothing typed outside the Value column is ignored silently: a cell of `row` that holds
-        anything but what the template writes there (`written`, by column) is an error naming it."""
-        for (r, col), cell in self.grid.items():
-            if r != row or col in skip:
-                continue
-            value = read_or_blank(cell)
-            if value is BLANK or (isinstance(value, str) and _same_text(value, written.get(col, ""))):
-                continue
-            ref = f"{letters(col)}{row}"
-            heading = SECTION_HEADER[col - 1] if col <= len(SECTION_HEADER) else None
-            if row == 1:
-                message = ("the header row is the template's own; a value there is not read. Enter values "
-                           f"in the Value column ({letters(VALUE_COLUMN)}) of the field rows")
-            elif path is None:
-                message = (f"a value in {where}, so it is not read; put it in the Value column "
-                           f"({letters(VALUE_COLUMN)}) of its field's row")
-            elif heading:
-                message = (f"a value in the {heading} column ({ref}) is not read; enter the value in the "
-                           f"Value column ({letters(VALUE_COLUMN)}{row}), and leave the {heading} column as "
-                           "the template wrote it")
-            else:
-                message = (f"a value outside the template's columns (A to {letters(len(SECTION_HEADER))}) is "
-                           f"not read; enter it in the Value column ({letters(VALUE_COLUMN)}{row})")
-            self.problem(message, ref, path)
+        """Nothing typed outside the Value column is ignored silently: the first cell of `row` that
+        holds anything but what the template writes there (`written`, by column) is an error naming
+        it, with how many more the row holds; after MAX_STRAY_ROWS such rows, one error says how
+        many rows more (a sheet filled with junk costs a few messages, not a million)."""
+        found = sorted(col for col, cell in self.by_row.get(row, ()) if col not in skip
+                       and (value := read_or_blank(cell)) is not BLANK
+                       and not (isinstance(value, str) and _same_text(value, written.get(col, ""))))
+        if not found:
+            return
+        self.stray_rows = getattr(self, "stray_rows", 0) + 1
+        if self.stray_rows > MAX_STRAY_ROWS:
+            if self.stray_rows == MAX_STRAY_ROWS + 1:
+                self.problem(f"more rows hold values outside the Value column; only the first "
+                             f"{MAX_STRAY_ROWS} are named", f"{letters(found[0])}{row}")
+            return
+        col = found[0]
+        ref = f"{letters(col)}{row}"
+        heading = SECTION_HEADER[col - 1] if col <= len(SECTION_HEADER) else None
+        if row == 1:
+            message = ("the header row is the template's own; a value there is not read. Enter values "
+                       f"in the Value column ({letters(VALUE_COLUMN)}) of the field rows")
+        elif path is None:
+            message = (f"a value in {where}, so it is not read; put it in the Value column "
+                       f"({letters(VALUE_COLUMN)}) of its field's row")
+        elif heading:
+            message = (f"a value in the {heading} column ({ref}) is not read; enter the value in the "
+                       f"Value column ({letters(VALUE_COLUMN)}{row}), and leave the {heading} column as "
+                       "the template wrote it")
+        else:
+            message = (f"a value outside the template's columns (A to {letters(len(SECTION_HEADER))}) is "
+                       f"not read; enter it in the Value column ({letters(VALUE_COLUMN)}{row})")
+        if len(found) > 1:
+            message += f" (and {len(found) - 1:,} more cell{'s' if len(found) > 2 else ''} of this row)"
+        self.problem(message, ref, path)
 
 
 def _same_text(found: str, written: str) -> bool:
