@@ -322,3 +322,19 @@ def test_a_stale_decision_pinned_by_fingerprint_alone_names_the_values_it_reads(
     result = CliRunner().invoke(main, ["score", str(lincs), "--decisions", str(decisions)])
     assert "one or more of the values it reads changed since it was pinned: " \
         "governance.dispute_final_decision_taker (now not stated)" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("change", [{"decision": "maybe"}, {"date": "someday"}, {"reviewer": 5},
+                                    {"justification": ["a", "list"]}, {"evidence": {"a": 1}}])
+def test_decision_problems_are_in_plain_words(tmp_path, change):
+    from hostile import library_wording
+
+    record = {"submission": "LINCS", "criterion": "GOV-03", "decision": "met", "reviewer": "A. Reviewer",
+              "date": "2017-08-04", "justification": "The memorandum names the board as the body that decides."}
+    record.update(change)
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump({"decisions": [record]}))
+    with pytest.raises(InputError) as caught:
+        load_decisions(path, catalogue())
+    messages = [p.message for p in caught.value.all()]
+    assert messages and [m for m in messages if library_wording(m)] == [], messages

@@ -49,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ..catalogue.conditions import TRAJECTORY_PREFIX, Count, leaves
 from ..engine.results import Assessment, CriterionResult, Status
 from ..errors import InputError, did_you_mean
+from ..input.messages import explain_problem
 
 if TYPE_CHECKING:
     from ..catalogue.model import Catalogue, Rule
@@ -234,7 +235,7 @@ def _check(file: str, sha256: str, records: list[Any], catalogue: "Catalogue", p
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 loc = ".".join(str(p) for p in err["loc"])
-                message = err["msg"].removeprefix("Value error, ")
+                message = explain_problem(err)  # plain words, never the validation library's
                 if err["type"] == "extra_forbidden":
                     message = f"unknown key '{loc}'.{did_you_mean(loc, Decision.model_fields)}"
                 elif err["type"] == "missing":
