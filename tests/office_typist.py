@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -72,6 +73,8 @@ def type_into(soffice: str, profile: Path, locale: str, source: Path, target: Pa
         dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
         document = desktop.loadComponentFromURL(source.resolve().as_uri(), "_blank", 0,
                                                 (_prop("Hidden", True),))
+        if document is None:
+            raise AttributeError(f"LibreOffice did not open {source}")
         controller = document.getCurrentController()
         frame = controller.getFrame()
         for sheet, cell, text in typings:
@@ -98,15 +101,19 @@ def type_into(soffice: str, profile: Path, locale: str, source: Path, target: Pa
 def main(argv: list[str]) -> None:
     soffice, profile, locale, source, target, typings = argv
     for attempt in range(3):
+        # a copy per attempt: a session that ended early leaves its lock file beside the one it opened
+        copy = Path(target).with_name(f".typing-{attempt}-{Path(source).name}")
+        shutil.copyfile(source, copy)
         try:
-            type_into(soffice, Path(profile), locale, Path(source), Path(target),
-                      json.loads(Path(typings).read_text()))
+            type_into(soffice, Path(profile), locale, copy, Path(target), json.loads(Path(typings).read_text()))
             return
-        except DisposedException:
-            # a new profile makes soffice restart itself once, which drops the first connection;
-            # the next session finds the profile made
+        except (DisposedException, AttributeError):
+            # a new profile makes soffice restart itself once, which drops the first connection
+            # (or leaves the document unopened); the next session finds the profile made
             if attempt == 2:
                 raise
+        finally:
+            copy.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,7 @@ LIST_TYPED: dict[tuple[str, str], tuple[str, str, str, Any]] = {
     ("Organisations", "A"): ("Dorset CCG", "Dorset CCG", "name", "Dorset CCG"),
     ("Organisations", "B"): ("CCG", "CCG", "kind", "ccg"),
     ("Organisations", "E"): ("Yes", "Yes", "signed_off_plan", True),
+    ("Organisations", "H"): ("20/07/2017", "7/20/2017", "hwb_discussed_plan_on", dt.date(2017, 7, 20)),
 }
 
 
