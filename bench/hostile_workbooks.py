@@ -27,6 +27,8 @@ import json, sys, time
 from assess.errors import InputError
 from assess.input.load import read_source, validate
 import assess.input.workbook.reader  # imported before the clock starts, as in a batch
+sys.path.insert(0, "tests")
+from hostile import library_wording
 start, cpu = time.perf_counter(), time.process_time()
 try:
     validate(read_source(sys.argv[1]))
@@ -34,6 +36,8 @@ try:
 except InputError as exc:
     first = exc.all()[0]
     outcome = "refused: " + (first.problem if not first.cell else f"{first.cell}: {first.problem}")
+    if any(library_wording(p.message) for p in exc.all()):
+        outcome = "LIBRARY WORDING, not plain: " + outcome
 wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({"outcome": outcome, "wall": wall, "cpu": cpu,
                   "rss_mb": peak_mb()}))

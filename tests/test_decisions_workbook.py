@@ -95,7 +95,8 @@ def test_batch_takes_a_decisions_workbook(tmp_path):
     (list(COLUMNS[:6]), good(criterion="GOV-99"), "Decisions!B2 (criterion): unknown criterion 'GOV-99'"),
     (list(COLUMNS[:6]), good(decision="yes"), "Decisions!C2 (decision)"),
     (list(COLUMNS[:6]), good(date="yesterday"), "Decisions!F2 (date)"),
-    (list(COLUMNS[:6]), good(date=42951), "Decisions!F2 (date): a plain number, not a date"),
+    (list(COLUMNS[:6]), good(date=42951), "Decisions!F2 (date): expected a date (got the number 42951) "
+     "(2017-08-04 if it is a date serial)"),
     (list(COLUMNS[:6]), good(reviewer="=HYPERLINK(\"http://x\")"), "Decisions!E2 (reviewer): a formula"),
     (list(COLUMNS[:6]) + ["colour"], good() + ["red"], "Decisions!G1: unknown column 'colour'"),
     (list(COLUMNS[:5]), good()[:5], "Decisions!A1: the header row lacks the column date"),
@@ -142,3 +143,43 @@ def test_hostile_workbooks_as_decisions_are_refused_quickly(tmp_path, case):
     with pytest.raises(InputError):
         load_decisions(path, catalogue())
     print(f"{case}: {time.process_time() - start:.3f} s CPU")
+
+
+def test_filling_in_only_the_decided_row_skips_the_others(tmp_path):
+    """`fingerprint -o` offers a row per unmet criterion; the reviewer decides one of them."""
+    xlsx = tmp_path / "d.xlsx"
+    assert run("fingerprint", LINCS, "-o", xlsx).exit_code == 0
+    ws = load_workbook(xlsx)["Decisions"]
+    offered = [r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=2).value]
+    assert len(offered) > 3
+    row = next(r for r in offered if ws.cell(row=r, column=2).value == "GOV-03")
+    fill(xlsx, {row: {"decision": "Met", "justification": WHY, "reviewer": "A. Reviewer", "date": "20/07/2017"}})
+    result = run("score", LINCS, "--decisions", xlsx, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "required" not in result.stderr
+    [decision] = json.loads(result.stdout)["moderation"]["decisions"]
+    assert (decision["criterion"], decision["decision"], decision["date"]) == ("GOV-03", "met", "2017-07-20")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Met", "met"), ("Not met", "not_met"), ("NOT MET", "not_met"), ("Not applicable", "not_applicable"),
+    ("not-applicable", "not_applicable")])
+def test_decisions_are_read_as_reviewers_write_them(tmp_path, typed, expected):
+    path = table(tmp_path / "d.xlsx", list(COLUMNS[:6]), good(decision=typed))
+    [decision] = load_decisions(path, catalogue()).decisions
+    assert decision.decision == expected
+
+
+@pytest.mark.parametrize("typed", [dt.datetime(2017, 7, 20), "2017-07-20", "20/07/2017", " 20/07/2017 "])
+def test_dates_are_read_as_in_a_submission_workbook(tmp_path, typed):
+    path = table(tmp_path / "d.xlsx", list(COLUMNS[:6]), good(date=typed))
+    [decision] = load_decisions(path, catalogue()).decisions
+    assert decision.date == dt.date(2017, 7, 20)
+
+
+def test_an_ambiguous_uk_date_is_refused_with_both_readings(tmp_path):
+    path = table(tmp_path / "d.xlsx", list(COLUMNS[:6]), good(date="04/08/2017"))
+    with pytest.raises(InputError) as caught:
+        load_decisions(path, catalogue())
+    [problem] = caught.value.all()
+    assert problem.cell == "Decisions!F2" and "4 August 2017 read day first, 8 April 2017" in problem.problem

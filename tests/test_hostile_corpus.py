@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hostile import CASES, Case
+from hostile import CASES, Case, library_wording
 
 from assess.cli import main
 
@@ -56,6 +56,7 @@ def _observe(path: Path, case: Case) -> dict[str, Any]:
             "errors": err[:600],
             "names_file": path.name in err,
             "raw_controls_in_errors": any(c in err for c in ("\x1b", "\x9b", "\u202e")),
+            "library_wording": library_wording(out + err),
         }
         if result.exit_code == 0 and command[0] == "score":
             fmt = command[2]
@@ -125,6 +126,7 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
     FIGURES[case.name] = {"category": case.category, "exits": exits, "cpu": cpu, "wall": wall, "rss": rss}
     for command, report in seen.items():
         assert not report["traceback"], (command, report["errors"])
+        assert not report["library_wording"], (command, report["library_wording"], report["errors"])
         if case.outcome == "ok":
             assert report["exit"] == 0, (command, report["errors"])
             assert report.get("valid_json", True), command

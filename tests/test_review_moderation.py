@@ -271,3 +271,70 @@ def test_moderation_names_both_verdicts_in_the_editions_words(fmt):
     assert "A possible later candidate" in section
     for raw in ("aspirant", "not_yet", "not_applicable", "ICS readiness"):
         assert raw not in section, raw
+
+
+def test_a_stale_decision_names_the_values_that_changed_not_two_fingerprints(tmp_path):
+    """`assess fingerprint` pins each value the criterion reads; when one changes, the note, the
+    JSON and the gap report name it with what it is now."""
+    from assess.input.load import load_submission
+    from assess.review.moderation import pins
+
+    lincs = FIXTURES / "lincs-no-leader.yaml"
+    runner = CliRunner()
+    text = runner.invoke(main, ["fingerprint", str(lincs), "GOV-03"]).stdout
+    record = yaml.safe_load(text)["decisions"][0]
+    assert record["pinned"] == "governance.dispute_final_decision_taker=" + record["pinned"].split("=")[1]
+    record.update(decision="met", reviewer="A. Reviewer", date="2017-08-04",
+                  justification="The memorandum names the partnership board as the body that settles disputes.")
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"decisions": [record]}))
+    changed = yaml.safe_load(lincs.read_text())
+    changed["governance"]["dispute_final_decision_taker"] = "partnership_board"
+    submission = tmp_path / "lincs.yaml"
+    submission.write_text(yaml.safe_dump(changed))
+    result = runner.invoke(main, ["score", str(submission), "--decisions", str(decisions), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    [note] = [line for line in result.stderr.splitlines() if "GOV-03" in line]
+    assert "NOT applied: since it was pinned, governance.dispute_final_decision_taker (now partnership_board) " \
+        "changed" in note
+    assert " -> " not in note
+    cat = catalogue()
+    sub = load_submission(submission)
+    rule = cat.rules["GOV-03"]
+    assert f"`fingerprint: {fingerprint(rule, sub, cat)}` (and `pinned: {pins(rule, sub, cat)}`)" in note
+    [decision] = json.loads(result.stdout)["moderation"]["decisions"]
+    assert decision["state"] == "stale"
+    assert decision["changed"] == [{"field": "governance.dispute_final_decision_taker", "now": "partnership_board"}]
+    text = runner.invoke(main, ["score", str(submission), "--decisions", str(decisions), "-f", "text"]).stdout
+    assert "not applied: since the decision was pinned, governance.dispute_final_decision_taker (now " \
+        "partnership_board) changed" in text
+    markdown = runner.invoke(main, ["score", str(submission), "--decisions", str(decisions), "-f", "markdown"]).stdout
+    assert f"`pinned: {pins(rule, sub, cat)}`" in markdown  # a code span is not escaped
+
+
+def test_a_stale_decision_pinned_by_fingerprint_alone_names_the_values_it_reads(tmp_path):
+    lincs = FIXTURES / "lincs-no-leader.yaml"
+    record = {"submission": "LINCS", "criterion": "GOV-03", "decision": "met", "reviewer": "A. Reviewer",
+              "date": "2017-08-04", "fingerprint": "0123456789abcdef",
+              "justification": "The memorandum names the partnership board as the body that settles disputes."}
+    decisions = tmp_path / "d.yaml"
+    decisions.write_text(yaml.safe_dump({"decisions": [record]}))
+    result = CliRunner().invoke(main, ["score", str(lincs), "--decisions", str(decisions)])
+    assert "one or more of the values it reads changed since it was pinned: " \
+        "governance.dispute_final_decision_taker (now not stated)" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("change", [{"decision": "maybe"}, {"date": "someday"}, {"reviewer": 5},
+                                    {"justification": ["a", "list"]}, {"evidence": {"a": 1}}])
+def test_decision_problems_are_in_plain_words(tmp_path, change):
+    from hostile import library_wording
+
+    record = {"submission": "LINCS", "criterion": "GOV-03", "decision": "met", "reviewer": "A. Reviewer",
+              "date": "2017-08-04", "justification": "The memorandum names the board as the body that decides."}
+    record.update(change)
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump({"decisions": [record]}))
+    with pytest.raises(InputError) as caught:
+        load_decisions(path, catalogue())
+    messages = [p.message for p in caught.value.all()]
+    assert messages and [m for m in messages if library_wording(m)] == [], messages

@@ -44,15 +44,18 @@ def test_unknown_field_in_a_list_item(tmp_path):
 
 
 @pytest.mark.parametrize("old,new,path,fragment", [
-    ("  population: 2600000", "  population: lots", "footprint.population", "valid integer"),
-    ("  population: 2600000", "  population: 5", "footprint.population", "greater than or equal to 10000"),
-    ("  ae_4h_pct: 90.2", "  ae_4h_pct: 190.2", "performance.ae_4h_pct", "less than or equal to 100"),
-    ("  cross_partner_plan: true", '  cross_partner_plan: "yes"', "prevention.cross_partner_plan", "valid boolean"),
+    ("  population: 2600000", "  population: lots", "footprint.population",
+     "expected a whole number (got 'lots'): write the number without quotes"),
+    ("  population: 2600000", "  population: 5", "footprint.population", "should be at least 10,000 (got 5)"),
+    ("  ae_4h_pct: 90.2", "  ae_4h_pct: 190.2", "performance.ae_4h_pct", "should be at most 100 (got 190.2)"),
+    ("  cross_partner_plan: true", '  cross_partner_plan: "yes"', "prevention.cross_partner_plan",
+     "expected true or false (yes or no) (got 'yes'): write true or false"),
     ("  leader_sector: local_government", "  leader_sector: council", "leadership.leader_sector", "local_government"),
     ("  submitted_on: 2016-10-21", "  submitted_on: 21/10/2016", "footprint.submitted_on", "YYYY-MM-DD"),
     ("  submitted_on: 2016-10-21", "  submitted_on: 2016-10-21 10:00:00", "footprint.submitted_on",
      "not a date and time"),
-    ("  obesity_actions: 1", "  obesity_actions: 1.5", "prevention.obesity_actions", "valid integer"),
+    ("  obesity_actions: 1", "  obesity_actions: 1.5", "prevention.obesity_actions",
+     "expected a whole number (got 1.5)"),
 ])
 def test_wrong_type_or_range(tmp_path, old, new, path, fragment):
     text = VALID.replace(old, new, 1)

@@ -3,6 +3,7 @@ commands that take or write .xlsx, and the refusal of other spreadsheet formats.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from workbookkit import FIXTURE, edit, fixture_workbook, load, save, where
 
 import assess
 from assess.cli import main
+from assess.common.cellref import quote_sheet
 from assess.errors import InputError
 from assess.input.workbook.layout import sheets
 
@@ -72,8 +74,100 @@ def test_percentage_formatted_cell_reads_the_percentage_shown(tmp_path: Path) ->
 
 
 def test_plain_number_in_percentage_field_is_the_number(tmp_path: Path) -> None:
-    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 0.3})
-    assert sub.seven_day.gp_extended_access_pct == 0.3  # shown as 0.3%, read as 0.3
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": 30},
+                formats={"seven_day.gp_extended_access_pct": "General"})
+    assert sub.seven_day.gp_extended_access_pct == 30  # a plain 30 is 30 %
+
+
+def _check(tmp_path: Path, changes: dict, *args: str, **kw: object) -> tuple[int, str, str]:
+    path = save(tmp_path, edit(BASE, changes, **kw))
+    result = CliRunner().invoke(main, ["check", *args, str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_fraction_in_a_plain_cell_of_a_share_is_read_with_a_warning_giving_both_readings(
+        tmp_path: Path) -> None:
+    changes = {"seven_day.gp_extended_access_pct": 0.91}
+    formats = {"seven_day.gp_extended_access_pct": "General"}
+    assert _read(tmp_path, changes, formats=formats).seven_day.gp_extended_access_pct == 0.91
+    code, out, err = _check(tmp_path, changes, formats=formats)
+    title, ref = where("seven_day.gp_extended_access_pct")
+    assert code == 0 and out.startswith("ok ")
+    assert err.strip() == (f"Warning: {tmp_path / 'sub.xlsx'}: {quote_sheet(title)}!{ref} "
+                           "(seven_day.gp_extended_access_pct): 0.91 is read as 0.91 %; if you meant 91 %, "
+                           "type 91 or 91%")
+
+
+def test_score_scores_an_ambiguous_percentage_as_read_and_says_so(tmp_path: Path) -> None:
+    path = save(tmp_path, edit(BASE, {"seven_day.gp_extended_access_pct": 0.91},
+                               formats={"seven_day.gp_extended_access_pct": "General"}))
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert result.exit_code == 0
+    assert "Warning: " in result.stderr and "0.91 is read as 0.91 %; if you meant 91 %" in result.stderr
+
+
+def test_check_strict_refuses_an_ambiguous_percentage(tmp_path: Path) -> None:
+    changes = {"seven_day.gp_extended_access_pct": "0.91"}
+    code, out, err = _check(tmp_path, changes, "--strict", text={"seven_day.gp_extended_access_pct"})
+    title, ref = where("seven_day.gp_extended_access_pct")
+    assert code == 3 and "ok " not in out
+    assert f"Error: {tmp_path / 'sub.xlsx'}: {quote_sheet(title)}!{ref} (seven_day.gp_extended_access_pct): " \
+        "0.91 is read as 0.91 %; if you meant 91 %, type 91 or 91% (refused by --strict)" in err
+    assert _check(tmp_path, {"seven_day.gp_extended_access_pct": 91}, "--strict",
+                  formats={"seven_day.gp_extended_access_pct": "General"})[0] == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("prevention.demand_reduction_target_pct", 0.5),  # a target that may truly be half a per cent
+    ("finance.aggregate_position_pct", -0.4),  # a change, not a share
+    ("finance.annual_efficiency_pct", 1),
+])
+def test_no_warning_where_a_small_percentage_is_usual(tmp_path: Path, field: str, value: float) -> None:
+    code, out, err = _check(tmp_path, {field: value}, "--strict", formats={field: "General"})
+    assert (code, err) == (0, ""), err
+
+
+@pytest.mark.parametrize("stored, fmt, expected", [
+    (0.85, "0%", 85),  # 85% typed into a percentage cell (Excel and LibreOffice)
+    (0.85, "0.0##%", 85),  # 85 typed into it in Excel, 0.85 typed in either
+    (91, "0.0##%", 91),  # 91 typed into it in LibreOffice, kept as 91 and shown 9100%
+    (1, "0%", 100),  # shown 100%, which the field takes: read as shown
+    (0.005, "0.0%", 0.5),
+])
+def test_percentage_cell_reads_what_it_shows_unless_only_the_typed_number_fits(
+        tmp_path: Path, stored: float, fmt: str, expected: float) -> None:
+    sub = _read(tmp_path, {"seven_day.gp_extended_access_pct": stored},
+                formats={"seven_day.gp_extended_access_pct": fmt})
+    assert sub.seven_day.gp_extended_access_pct == expected
+
+
+def test_percentage_cell_in_a_field_that_takes_values_over_100(tmp_path: Path) -> None:
+    field = "performance.emergency_admissions_change_pct"
+    assert _read(tmp_path, {field: 2.5}, formats={field: "0%"}).performance.emergency_admissions_change_pct == 250
+    assert _read(tmp_path, {field: 40}, formats={field: "0%"}).performance.emergency_admissions_change_pct == 40
+
+
+def test_template_percentage_cells_have_a_real_percentage_format() -> None:
+    from openpyxl import load_workbook
+
+    from assess.input.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    for sheet in sheets():
+        if sheet.is_list:
+            continue
+        for column in sheet.columns:
+            if column.percent:
+                fmt = book[sheet.title].cell(row=sheet.rows[column.name], column=3).number_format
+                assert fmt == "0.0##%", (column.path, fmt)
+
+
+def test_percentages_round_trip_through_the_percentage_format(tmp_path: Path) -> None:
+    sub = _read(tmp_path, {})
+    for value in (14.3, 89.5, 0.5, 100.0, 33.333):
+        assert load(save(tmp_path, edit(BASE, {"seven_day.gp_extended_access_pct": value / 100})))\
+            .seven_day.gp_extended_access_pct == value
+    assert sub == load(FIXTURE)
 
 
 def test_percentage_text(tmp_path: Path) -> None:
@@ -156,7 +250,7 @@ def test_formula_reads_the_saved_value_and_refuses_none(tmp_path: Path) -> None:
 def test_schema_bound_refused_at_its_cell(tmp_path: Path) -> None:
     title, ref = where("footprint.population")
     [message] = _problems(tmp_path, {"footprint.population": 5})
-    assert f"{title}!{ref} (footprint.population): Input should be greater than or equal to 10000" in message
+    assert f"{title}!{ref} (footprint.population): should be at least 10,000 (got 5)" in message
 
 
 def test_missing_required_field_names_its_cell(tmp_path: Path) -> None:
@@ -195,7 +289,62 @@ def test_init_xlsx_writes_a_workbook_that_checks(tmp_path: Path) -> None:
         in result.output
     target.write_bytes(edit(target.read_bytes(), {"footprint.code": "E54000036", "footprint.name": "Cornwall"}))
     result = runner.invoke(main, ["check", str(target)])
+    assert result.exit_code == 3
+    for path in ("footprint.region", "footprint.population", "footprint.submitted_on"):
+        title, ref = where(path)
+        assert f"{title}!{ref} ({path}): required field is missing" in result.output
+    target.write_bytes(edit(target.read_bytes(), {"footprint.region": "South", "footprint.population": 560_000,
+                                                  "footprint.submitted_on": dt.datetime(2016, 10, 21)}))
+    result = runner.invoke(main, ["check", str(target)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_template_leaves_region_population_and_date_for_the_person_to_fill_in() -> None:
+    """Pre-filled, they passed `check` unnoticed, and the date picked the edition applied."""
+    from openpyxl import load_workbook
+
+    from assess.input.workbook.writer import template_workbook
+
+    book = load_workbook(io.BytesIO(template_workbook()))
+    for path in ("footprint.region", "footprint.population", "footprint.submitted_on"):
+        title, ref = where(path)
+        assert book[title][ref].value is None, path
+
+
+@pytest.mark.parametrize("column, heading", [("D", "Unit"), ("E", "Kind"), ("F", "Allowed values"),
+                                             ("G", "Help")])
+def test_a_value_typed_in_another_column_of_a_field_row_is_an_error_naming_the_cell(
+        tmp_path: Path, column: str, heading: str) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    row = ref[1:]
+    messages = _problems(tmp_path, {f"{title}!{column}{row}": 123.4, "finance.do_nothing_gap_gbp_m": None})
+    [message] = [m for m in messages if f"{title}!{column}{row}" in m]
+    assert f"(finance.do_nothing_gap_gbp_m): a value in the {heading} column ({column}{row}) is not read; " \
+        f"enter the value in the Value column (C{row})" in message
+
+
+def test_a_value_right_of_help_or_in_an_unused_row_is_an_error_naming_the_cell(tmp_path: Path) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    row = int(ref[1:])
+    last = max(next(s for s in sheets() if s.title == title).rows.values())
+    messages = _problems(tmp_path, {f"{title}!J{row}": "120", f"{title}!A{last + 3}": "note: 45 WTE",
+                                    f"{title}!C{last + 2}": 7})
+    assert any(f"{title}!J{row} (finance.do_nothing_gap_gbp_m): a value outside the template's columns (A to G)"
+               in m for m in messages), messages
+    assert any(f"{title}!A{last + 3}: a value in a row with no field path in column B, so it is not read" in m
+               for m in messages), messages
+    assert any(f"{title}!C{last + 2}: a value in a row with no field path in column B, so it is not read" in m
+               for m in messages), messages
+
+
+def test_the_template_text_right_of_the_value_is_not_an_error_however_it_wraps(tmp_path: Path) -> None:
+    title, ref = where("finance.do_nothing_gap_gbp_m")
+    from assess.input.workbook.layout import guide_texts
+
+    column = next(c for s in sheets() for c in s.columns if c.path == "finance.do_nothing_gap_gbp_m")
+    help_text = guide_texts(column)[3]
+    sub = _read(tmp_path, {f"{title}!G{ref[1:]}": help_text.replace(" ", "\n", 2), f"{title}!D{ref[1:]}": None})
+    assert sub == load(FIXTURE)
 
 
 def test_template_has_every_schema_field() -> None:
@@ -341,3 +490,14 @@ def test_check_and_batch_name_a_cell_in_one_grammar(tmp_path: Path) -> None:
     assert batched.exit_code == 3 and expected in batched.output, batched.output
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
     assert f"{bad.name},{title}!{ref},governance.board_established,expected Yes or No" in errors
+
+
+def test_a_sheet_full_of_stray_values_costs_a_few_messages(tmp_path: Path) -> None:
+    from assess.input.workbook.reader import MAX_STRAY_ROWS
+
+    title = where("finance.do_nothing_gap_gbp_m")[0]
+    changes: dict = {f"{title}!{letter}{row}": 1 for row in range(60, 60 + MAX_STRAY_ROWS + 10) for letter in "HIJ"}
+    messages = _problems(tmp_path, changes)
+    assert len(messages) == MAX_STRAY_ROWS + 1
+    assert "(and 2 more cells of this row)" in messages[0]
+    assert f"only the first {MAX_STRAY_ROWS} are named" in messages[-1]

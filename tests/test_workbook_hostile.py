@@ -46,3 +46,13 @@ def test_batch_of_hostile_workbooks_still_scores_the_good_one(tmp_path: Path) ->
     with open(out / "errors.csv", encoding="utf-8-sig", newline="") as handle:
         failed = {row["file"] for row in csv.DictReader(handle)}
     assert failed == {build(c, tmp_path).name for c in CASES if c.suffix == ".xlsx" and c.expect != "read"}
+
+
+def test_every_hostile_workbook_is_refused_or_read_in_plain_words(tmp_path: Path) -> None:
+    from hostile import library_wording
+
+    for case in CASES:
+        path = build(case, tmp_path)
+        result = CliRunner().invoke(main, ["check", str(path)])
+        assert "Traceback" not in result.output, case.name
+        assert library_wording(result.output) == [], (case.name, result.output)

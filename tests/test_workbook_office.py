@@ -26,6 +26,7 @@ from assess.cli import main
 from assess.input.convert import as_data
 from assess.input.load import read_source, validate
 from assess.input.workbook.layout import FIRST_FIELD_ROW, sheets
+from assess.input.workbook.writer import cell_value
 
 
 def _soffice() -> str:
@@ -69,7 +70,8 @@ def _score(path: Path) -> dict[str, Any]:
 
 def _fill(template: bytes, data: dict[str, Any]) -> bytes:
     """Type a submission's values into the template's cells as a person would: numbers as
-    numbers, dates as dates, Yes/No and allowed values as text, lists comma-separated."""
+    numbers, percentages as the fraction a percentage cell keeps for 89.5%, dates as dates,
+    Yes/No and allowed values as text, lists comma-separated."""
     book = load_workbook(io.BytesIO(template))
 
     def typed(value: Any) -> Any:
@@ -94,7 +96,10 @@ def _fill(template: bytes, data: dict[str, Any]) -> bytes:
             section = data if sheet.key == "" else data.get(sheet.key, {})
             for column in sheet.columns:
                 if column.name in section:
-                    cell = ws.cell(row=sheet.rows[column.name], column=3, value=typed(section[column.name]))
+                    value = typed(section[column.name])
+                    if column.percent and isinstance(value, (int, float)):
+                        value = cell_value(column, value)
+                    cell = ws.cell(row=sheet.rows[column.name], column=3, value=value)
                     if isinstance(cell.value, str):
                         cell.data_type = "s"
     out = io.BytesIO()

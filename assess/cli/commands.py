@@ -56,25 +56,37 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Refuse a file that has warnings too: a cell read in a "
+              "way the person may not have meant (0.91 in a percentage field: 0.91 % or 91 %?).")
 @report_errors
-def check(files: tuple[Path, ...]) -> None:
+def check(files: tuple[Path, ...], strict: bool) -> None:
     """Validate submission FILES against the schema without scoring them.
 
     \b
     assess check my-stp.yaml             prints: ok  my-stp.yaml  (CODE, name)
     assess check submissions/*.yaml      every file, every problem
+    assess check --strict my-stp.xlsx    warnings refuse the file too
 
     Each FILE is a .yaml, .yml or .json file or an .xlsx workbook. Every problem is printed as
-    `Error: FILE:LINE: field.path: message` (a workbook gives `Sheet!Cell (field.path)`). Exit
-    status 0 when every file is valid, 3 when any is not (the others are still checked)."""
-    from ..input.load import load_submission
+    `Error: FILE:LINE: field.path: message` (a workbook gives `Sheet!Cell (field.path)`). A
+    workbook cell read in a way that may not be what was meant is printed as `Warning: …` with
+    both readings; the file still passes unless --strict is given. Exit status 0 when every file
+    is valid, 3 when any is not (the others are still checked)."""
+    from ..input.load import read_source, validate
 
     failed: list[InputError] = []
     for path in files:
         try:
-            sub = load_submission(path)
+            source = read_source(path)
+            sub = validate(source)
         except InputError as error:
             failed.extend(error.all())
+            continue
+        for warning in source.warnings:
+            click.echo(one_line(f"Warning: {warning}"), err=True)
+        if strict and source.warnings:
+            failed.extend(InputError(w.file, f"{w.problem} (refused by --strict)", path=w.path, cell=w.cell)
+                          for w in source.warnings)
             continue
         click.echo(one_line(f"ok  {path}  ({sub.footprint.code}, {sub.footprint.name})"))
     if failed:
@@ -113,7 +125,10 @@ def score(file: Path, edition: str | None, fmt: str, rules_dir: Path | None, dec
     check_edition(catalogue, edition)
     decisions = commands.load_decisions_option(decisions_file, catalogue)
     source = read_source(file)
-    assessment = assess(validate(source), catalogue, edition=edition, source_sha256=source.sha256,
+    submission = validate(source)
+    for warning in source.warnings:  # scored as read; `assess check --strict` refuses them
+        click.echo(one_line(f"Warning: {warning}"), err=True)
+    assessment = assess(submission, catalogue, edition=edition, source_sha256=source.sha256,
                         source_file=str(file), decisions=decisions)
     commands.report_moderation(assessment, decisions)
     emit(render(assessment, fmt, catalogue), output)

@@ -110,6 +110,7 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
     from ..errors import InputError, did_you_mean
     from ..input.load import read_source, validate
     from ..review.moderation import fingerprint as fingerprint_of
+    from ..review.moderation import pins
 
     catalogue = catalogue_for(rules_dir)
     submission = validate(read_source(file))
@@ -132,7 +133,8 @@ def fingerprint(file: Path, criteria: tuple[str, ...], edition: str | None, ever
         lines += [f"  - submission: {code}", f"    criterion: {rid}",
                   f"    decision:                # the engine found it {result.status.value}",
                   "    justification:", "    reviewer:", "    date:               # YYYY-MM-DD",
-                  f"    fingerprint: {fingerprint_of(result.rule, submission, catalogue)}"]
+                  f"    fingerprint: {fingerprint_of(result.rule, submission, catalogue)}",
+                  f"    pinned: {pins(result.rule, submission, catalogue)}"]
     emit("\n".join(lines) + "\n", output)
 
 
@@ -142,15 +144,18 @@ def _write_decisions_workbook(output: Path, file: Path, submission: "Submission"
     from ..common.files import write_atomic
     from ..review.decisions_workbook import write_decisions_workbook
     from ..review.moderation import fingerprint as fingerprint_of
+    from ..review.moderation import pins
 
     code = submission.footprint.code
     records = [{"submission": code, "criterion": rid,
-                "fingerprint": fingerprint_of(assessment.criteria[rid].rule, submission, catalogue)} for rid in chosen]
+                "fingerprint": fingerprint_of(assessment.criteria[rid].rule, submission, catalogue),
+                "pinned": pins(assessment.criteria[rid].rule, submission, catalogue)} for rid in chosen]
     engine = "; ".join(f"{rid}: {assessment.criteria[rid].status.value}" for rid in chosen)
     note = (f"Decisions for {code} ({file.name}).\n"
             "Fill in decision (met, not_met or not_applicable), justification (why, in at least four words), "
             "reviewer and date (YYYY-MM-DD) on each row of the Decisions sheet; evidence is optional.\n"
-            "Keep the fingerprint: it pins the decision to the submitted values it judged.\n"
-            "Delete the rows you do not decide on, then run: assess score SUBMISSION --decisions THIS_FILE\n"
+            "Keep the fingerprint and pinned columns: they pin the decision to the submitted values it judged, "
+            "and name the values that change later.\n"
+            "Rows you leave undecided are skipped; then run: assess score SUBMISSION --decisions THIS_FILE\n"
             f"The engine found: {engine or 'no criterion chosen'}")
     write_atomic(output, write_decisions_workbook(records, note))

@@ -41,6 +41,7 @@ class Source:
     lines: LineMap | None = None  # YAML: the line of every key and list item, from the one read
     cells: dict[tuple[Any, ...], str] | None = None  # workbooks: field path -> Sheet!Cell
     problems: tuple[InputError, ...] = ()  # workbooks: cells that could not be read
+    warnings: tuple[InputError, ...] = ()  # workbooks: cells read, but perhaps not as meant
 
 
 def read_source(path: str | Path) -> Source:
@@ -62,7 +63,8 @@ def _read_workbook(path: str | Path) -> Source:
     from .workbook import read_workbook
 
     read = read_workbook(path)
-    return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems))
+    return Source(str(path), "", read.data, read.sha256, "xlsx", cells=read.cells, problems=tuple(read.problems),
+                  warnings=tuple(read.warnings))
 
 
 def parse_text(text: str, file: str, fmt: str, sha256: str | None = None, *, what: str = "submission") -> Source:
@@ -80,7 +82,7 @@ def parse_text(text: str, file: str, fmt: str, sha256: str | None = None, *, wha
             data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
                               parse_int=_json_int, parse_float=_json_float)
     except YamlProblem as exc:
-        raise InputError(file, exc.message, line=exc.line) from None
+        raise InputError(file, exc.message, line=exc.line, path=exc.path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -89,8 +91,9 @@ def parse_text(text: str, file: str, fmt: str, sha256: str | None = None, *, wha
     except _JsonProblem as exc:
         located = locate_duplicate_json_key(text) if exc.duplicate else None
         if located is not None:
-            raise InputError(file, located.message, line=located.line) from None
-        raise InputError(file, exc.message) from None
+            raise InputError(file, located.message, line=located.line, path=located.path) from None
+        path, line = _locate_json_number(text)
+        raise InputError(file, exc.message, path=path, line=line) from None
     except json.JSONDecodeError as exc:
         raise InputError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except RecursionError:
@@ -135,6 +138,54 @@ def _json_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise _JsonProblem(f"'{shorten(text)}' is too large to be a number any field takes")
     return value
+
+
+class _Refused:
+    """Stands in, while locating a refused JSON number, for the number itself."""
+
+
+def _locate_json_number(text: str) -> tuple[str | None, int | None]:
+    """The field path and line of the first number JSON refused (NaN, Infinity, too large or too
+    long): the text is parsed again with each such number replaced by a marker, and the line comes
+    from the YAML reader (JSON is YAML's flow syntax). (None, None) when it cannot be told."""
+    refused = _Refused()
+
+    def number(kind: str) -> Any:
+        def read(literal: str) -> Any:
+            try:
+                return {"int": _json_int, "float": _json_float}[kind](literal)
+            except _JsonProblem:
+                return refused
+        return read
+
+    try:
+        data = json.loads(text, parse_constant=lambda _: refused, parse_int=number("int"),
+                          parse_float=number("float"))
+    except (ValueError, RecursionError):
+        return None, None
+    loc = _find(data, refused, ())
+    if loc is None:
+        return None, None
+    line = None
+    try:
+        yaml_data, lines = _load_yaml(text)
+        line = lines.line_of(yaml_data, loc)
+    except YamlProblem as problem:  # the YAML reader refuses the same number, at its line
+        line = problem.line
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return ".".join(shorten(str(p), 60) for p in loc) or None, line
+
+
+def _find(data: Any, marker: object, loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if data is marker:
+        return loc
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = _find(value, marker, (*loc, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _yaml_hint(problem: str, text: str, mark: Any) -> str:

@@ -58,11 +58,30 @@ _STR_TAGS = {"tag:yaml.org,2002:str", "!"}
 
 
 class YamlProblem(Exception):
-    """Something in the text that is refused, with its 1-based line."""
+    """Something in the text that is refused, with its 1-based line and the field path it was
+    found under (e.g. footprint.code), as a schema error names them."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, path: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.line = message, line
+        self.message, self.line, self.path = message, line, path
+
+
+def _path_here(stack: list[Any], container: Any, is_map: bool, key: Any, extra: Any) -> str | None:
+    """The field path of the value being read: under each open container, the key or item index
+    that leads down (the last one added), then the key waiting for its value (or `extra`, a key
+    being refused) or the index of the item being added."""
+    parts: list[str] = []
+    for parent, *_ in stack:
+        if isinstance(parent, dict) and parent:
+            parts.append(shorten(str(next(reversed(parent))), 60))
+        elif isinstance(parent, list):
+            parts.append(str(len(parent) - 1))
+    if container is not None:
+        if is_map and (key is not None or extra is not None):
+            parts.append(shorten(str(key if key is not None else extra), 60))
+        elif not is_map:
+            parts.append(str(len(container)))
+    return ".".join(parts) or None
 
 
 @dataclass
@@ -205,6 +224,7 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
                     if len(value) > MAX_SCALAR:
                         raise YamlProblem(f"a key of {len(value):,} characters", line)
                     if value in container:
+                        key = value  # the path names the repeated key
                         raise YamlProblem(
                             f"duplicate key '{shorten(value)}' (first at line {frame_lines[value]}, again at "
                             f"line {line}); each field may appear once",
@@ -308,6 +328,10 @@ def read_yaml(text: str) -> tuple[Any, LineMap]:
                     raise YamlProblem(f"a list of more than {MAX_ITEMS:,} items; the schema allows 2,000", line)
                 container.append(value)
                 frame_lines.append(line)
+    except YamlProblem as problem:
+        if problem.path is None:
+            problem.path = _path_here(stack, container, is_map, key, None)
+        raise
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:

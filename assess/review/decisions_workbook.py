@@ -3,7 +3,11 @@ of a decision record (submission, criterion, decision, justification, reviewer, 
 fingerprint) and whose rows are the records, the same as the YAML `decisions:` list.
 
 Read through the submission workbook's reader (size caps, no DTDs, rows counted as they stream),
-so a hostile file is refused in bounded time and memory; every problem names sheet and cell.
+so a hostile file is refused in bounded time and memory; every problem names sheet and cell. Cells
+are read by the submission workbook's cell rule, so the same forms are accepted: `Met`, `Not met`
+or `Not applicable` in any capitals, and a date as a date cell, YYYY-MM-DD or UK text such as
+20/07/2017. A row the reviewer has not decided (nothing in decision, justification, reviewer,
+date or evidence: a criterion `assess fingerprint` offered and nobody judged) is skipped.
 Written by `assess fingerprint FILE -o decisions.xlsx`, with text cells kept as text (a
 justification starting with "=" never becomes a formula) and the decision as a drop-down.
 """
@@ -17,15 +21,23 @@ from typing import Any
 
 from ..common.cellref import letters
 from ..errors import InputError, did_you_mean
+from ..input.workbook.cells import BLANK, CellProblem, read_cell
+from ..input.workbook.layout import Column
 from ..input.workbook.reader import read_sheet
 
 SHEET = "Decisions"
-COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint")
+COLUMNS = ("submission", "criterion", "decision", "justification", "reviewer", "date", "evidence", "fingerprint",
+           "pinned")
 REQUIRED = ("submission", "criterion", "decision", "justification", "reviewer", "date")
+DECIDED = ("decision", "justification", "reviewer", "date", "evidence")  # what a reviewer writes
+_CELL_RULES = {
+    "decision": Column("decision", "decision", "enum", ("met", "not_met", "not_applicable")),
+    "date": Column("date", "date", "date"),
+}
 MAX_ROWS = 5_001  # the header and at most 5,000 decisions, as in a YAML file
 MAX_BYTES = 20 * 1024 * 1024
 _WIDTHS = {"submission": 14, "criterion": 12, "decision": 16, "justification": 60, "reviewer": 18,
-           "date": 12, "evidence": 30, "fingerprint": 19}
+           "date": 12, "evidence": 30, "fingerprint": 19, "pinned": 40}
 
 
 @dataclass
@@ -106,8 +118,8 @@ def read_decisions_workbook(path: str | Path) -> DecisionRows:
                 record.setdefault("\x00problem", True)
                 continue
             record[key] = value
-        if not record:
-            continue  # a blank row
+        if not any(key in record for key in DECIDED) and "\x00problem" not in record:
+            continue  # a blank row, or one offered for a decision and not decided
         if record.pop("\x00problem", None):
             continue  # already reported; its other keys are not checked twice
         out.records.append(record)
@@ -124,6 +136,12 @@ def _value(key: str, cell: Any) -> Any:
     if cell.error:
         raise ValueError(f"holds the error {cell.value}; type the value itself")
     value = cell.value
+    if key in _CELL_RULES and not (isinstance(value, str) and not value.strip()) and value is not None:
+        try:  # the submission workbook's rule: Met, Not met; a date cell, 2017-07-20 or 20/07/2017
+            read = read_cell(_CELL_RULES[key], cell)
+        except CellProblem as exc:
+            raise ValueError(str(exc)) from None
+        return None if read is BLANK else read
     if isinstance(value, str):
         return value.strip() or None
     if key == "date":

@@ -13,6 +13,7 @@ see decisions_workbook.py) holds a top-level `decisions:` list of records::
         date: 2017-08-01
         evidence: Board minutes, item 4   # optional
         fingerprint: 3f2a9c01d4e5b6a7     # optional: pins the decision to the values it judged
+        pinned: governance.board_established=5b6a7c8d   # optional: each value's own short hash
 
 The engine's verdict is never changed: a moderated assessment carries both, scores the moderated
 one, and records every decision with its state:
@@ -20,7 +21,9 @@ one, and records every decision with its state:
 - `applied`: it differs from the engine and was applied;
 - `unpinned`: applied, but the file gives no fingerprint yet; the output prints the one to add;
 - `stale`: the submission's values read by the criterion's rule changed since the decision's
-  fingerprint was taken; not applied until a reviewer confirms it by recording the new fingerprint;
+  fingerprint was taken; not applied until a reviewer confirms it by recording the new fingerprint.
+  With `pinned` (which `assess fingerprint` writes: a short hash of each value the rule reads),
+  the values that changed are named, with what they are now;
 - `redundant`: it agrees with the engine, so it changes nothing (reported so the file can be
   tidied).
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
@@ -45,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ..catalogue.conditions import TRAJECTORY_PREFIX, Count, leaves
 from ..engine.results import Assessment, CriterionResult, Status
 from ..errors import InputError, did_you_mean
+from ..input.messages import explain_problem
 
 if TYPE_CHECKING:
     from ..catalogue.model import Catalogue, Rule
@@ -79,6 +84,7 @@ class Decision(BaseModel):
     date: dt.date
     evidence: str | None = None
     fingerprint: str | None = None
+    pinned: str | None = None  # "path=hash path=hash": each value's own hash when it was pinned
 
     @field_validator("submission", "criterion", "reviewer", "justification", "evidence")
     @classmethod
@@ -125,6 +131,19 @@ class Decision(BaseModel):
         if len(value) != 16 or any(ch not in "0123456789abcdef" for ch in value):
             raise ValueError("a fingerprint is 16 hexadecimal digits, as `assess fingerprint` prints it")
         return value
+
+
+    @field_validator("pinned")
+    @classmethod
+    def _pins(cls, value: str | None) -> str | None:
+        if value is not None and not _PINS.fullmatch(value.strip()):
+            raise ValueError("pinned is a list of field=hash pairs (8 hexadecimal digits each), separated by "
+                             "spaces, as `assess fingerprint` prints it")
+        return value.strip() if value is not None else None
+
+
+_PIN = r"[A-Za-z0-9_.]{1,200}=[0-9a-f]{8}"
+_PINS = re.compile(rf"{_PIN}(?:\s+{_PIN}){{0,199}}")
 
 
 @dataclass(frozen=True)
@@ -216,7 +235,7 @@ def _check(file: str, sha256: str, records: list[Any], catalogue: "Catalogue", p
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 loc = ".".join(str(p) for p in err["loc"])
-                message = err["msg"].removeprefix("Value error, ")
+                message = explain_problem(err)  # plain words, never the validation library's
                 if err["type"] == "extra_forbidden":
                     message = f"unknown key '{loc}'.{did_you_mean(loc, Decision.model_fields)}"
                 elif err["type"] == "missing":
@@ -273,6 +292,42 @@ def read_values(rule: "Rule", submission: "Submission", catalogue: "Catalogue") 
                 else:
                     values[path] = _plain(attrgetter(path)(submission))
     return values
+
+
+def _hash(value: Any, digits: int) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:digits]
+
+
+def pins(rule: "Rule", submission: "Submission", catalogue: "Catalogue") -> str:
+    """Each value `rule` reads, by path, with 8 hex digits of its own hash: `path=hash path=hash`,
+    so that a stale decision can say which values changed (the fingerprint says only that one did)."""
+    return " ".join(f"{path}={_hash(value, 8)}" for path, value in
+                    sorted(read_values(rule, submission, catalogue).items()))
+
+
+def changed_since(pinned: str, values: dict[str, Any]) -> list[dict[str, str]]:
+    """The values that differ from those pinned: each as {field, now} (now shortened), in path order;
+    a path pinned and no longer read, or read and not pinned, counts as changed."""
+    before = dict(pair.split("=", 1) for pair in pinned.split())
+    out = []
+    for path in sorted(set(before) | set(values)):
+        if path not in values:
+            out.append({"field": path, "now": "no longer read"})
+        elif before.get(path) != _hash(values[path], 8):
+            out.append({"field": path, "now": _shown(values[path])})
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "not stated"
+    if isinstance(value, list):
+        return f"{len(value):,} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def fingerprint(rule: "Rule", submission: "Submission", catalogue: "Catalogue") -> str:
@@ -342,8 +397,12 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
             continue
         current = fingerprint(engine_result.rule, assessment.submission, catalogue)
         wanted = Status(decision.decision)
+        changed: list[dict[str, str]] = []
         if decision.fingerprint is not None and decision.fingerprint != current:
             state = "stale"
+            values = read_values(engine_result.rule, assessment.submission, catalogue)
+            changed = changed_since(decision.pinned, values) if decision.pinned else \
+                [{"field": path, "now": _shown(value)} for path, value in sorted(values.items())]
         elif wanted is engine_result.status:
             state = "redundant"
         else:
@@ -357,6 +416,8 @@ def moderate(assessment: Assessment, decisions: DecisionSet, catalogue: "Catalog
             "decision": decision.decision, "state": state, "justification": decision.justification,
             "reviewer": decision.reviewer, "date": decision.date.isoformat(), "evidence": decision.evidence,
             "fingerprint": decision.fingerprint, "current_fingerprint": current,
+            "changed": changed, "changed_known": bool(decision.pinned) or state != "stale",
+            "current_pinned": pins(engine_result.rule, assessment.submission, catalogue) if state == "stale" else None,
             "line": line,
         })
     if problems and strict:
@@ -386,9 +447,18 @@ def moderation_notes(data: dict[str, Any]) -> list[str]:
         if d["state"] == "unpinned":
             notes.append(f"{where}: decision applied; pin it by adding `fingerprint: {d['current_fingerprint']}`")
         elif d["state"] == "stale":
-            notes.append(f"{where}: decision NOT applied: the values it judged changed (fingerprint "
-                         f"{d['fingerprint']} -> {d['current_fingerprint']}); review it and set "
-                         f"`fingerprint: {d['current_fingerprint']}` to confirm")
+            notes.append(f"{where}: decision NOT applied: {changed_words(d)}; review it and set "
+                         f"`fingerprint: {d['current_fingerprint']}` (and `pinned: {d['current_pinned']}`) "
+                         "to confirm")
         elif d["state"] == "redundant":
             notes.append(f"{where}: decision agrees with the engine ({d['decision']}): redundant")
     return notes
+
+
+def changed_words(record: dict[str, Any]) -> str:
+    """What changed under a stale decision, in words: the values that changed since it was pinned,
+    or (a decision pinned by fingerprint alone) the values it reads, one or more of which changed."""
+    listed = "; ".join(f"{c['field']} (now {c['now']})" for c in record.get("changed") or [])
+    if record.get("changed_known"):
+        return f"since it was pinned, {listed} changed" if listed else "the values it judged changed"
+    return f"one or more of the values it reads changed since it was pinned: {listed}"

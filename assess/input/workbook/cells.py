@@ -1,15 +1,22 @@
 """The cell-type rule: how one cell's stored value, type and number format become a field value.
 
-Written down in docs/workbook.md; each clause has a test in tests/test_workbook.py.
+Written down in docs/workbook.md; each clause has a test in tests/test_workbook.py, and each way
+of typing a percentage, a date or a choice is typed through LibreOffice in
+tests/test_workbook_typed.py.
 
 - Blank (empty, or only spaces) means "not stated", as null does in YAML.
 - Yes/No fields: a TRUE/FALSE cell, or the text yes/no/true/false (any capitals).
 - Allowed values: matched ignoring capitals, and spaces or hyphens for underscores
   ("Local authority" is local_authority); anything else is an error with a did-you-mean.
-- Numbers: a number cell; a cell formatted as a percentage holds a fraction and is read as the
-  percentage it displays (0.895 shown as 89.5% is 89.5); text such as 1,250,000 or 89.5% (in a
-  percentage field) is read as the number it shows; a decimal comma (1,5) is ambiguous: an error.
-  A whole-number field refuses a fraction.
+- Numbers: a number cell; text such as 1,250,000 is read as the number it shows; a decimal comma
+  (1,5) is ambiguous: an error. A whole-number field refuses a fraction.
+- Percentages: a cell formatted as a percentage is read as the percentage it shows (0.85 shown
+  as 85% is 85), unless what it shows is outside the field's bounds while the stored number is
+  inside them (LibreOffice keeps 91 typed into a percentage cell as 91, shown 9100%): then the
+  number as typed. Text with a percent sign (85%, "85 %") is the number before the sign. A plain
+  number is the percentage itself (85 is 85 %); a plain number from 0 to 1 in a field whose values
+  are usually larger (a share of a population or of patients) is read as it stands, with a
+  warning that gives both readings (0.91 % or 91 %); `assess check --strict` refuses it.
 - Dates: a date cell (its time must be midnight); text as YYYY-MM-DD, or DD/MM/YYYY when the day
   and month cannot be swapped (21/10/2016); 01/02/2016 is ambiguous: an error with both readings.
   A plain number in a date field is an error (format the cell as a date).
@@ -23,13 +30,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from ...errors import did_you_mean
 from .layout import Column
 
 BLANK = object()
+_OFFICE = Context(prec=15)  # office programs keep 15 significant digits: 0.14300000000000002 is 14.3 %
 
 
 class CellProblem(Exception):
@@ -55,8 +63,9 @@ _EXTERNAL = re.compile(r"\[\d+\]|'?[A-Za-z]:\\|https?://|file:")
 _TRUE, _FALSE = {"yes", "true", "y"}, {"no", "false", "n"}
 
 
-def read_cell(column: Column, cell: Cell) -> Any:
-    """The field value of `cell`, BLANK when not stated; CellProblem when it cannot be read."""
+def read_cell(column: Column, cell: Cell, warnings: list[str] | None = None) -> Any:
+    """The field value of `cell`, BLANK when not stated; CellProblem when it cannot be read.
+    A reading that may not be what the person meant is read, and said in `warnings`."""
     if cell.formula is not None:
         if _EXTERNAL.search(cell.formula):
             raise CellProblem(f"the formula ={cell.formula[:60]} refers to another workbook, file "
@@ -73,11 +82,11 @@ def read_cell(column: Column, cell: Cell) -> Any:
         if not isinstance(value, str):
             value = _text(value)
         items = [part.strip() for part in value.split(",") if part.strip()]
-        return [_scalar(column, column.item_kind or "str", Cell(part)) for part in items]
-    return _scalar(column, column.kind, cell)
+        return [_scalar(column, column.item_kind or "str", Cell(part), warnings) for part in items]
+    return _scalar(column, column.kind, cell, warnings)
 
 
-def _scalar(column: Column, kind: str, cell: Cell) -> Any:
+def _scalar(column: Column, kind: str, cell: Cell, warnings: list[str] | None = None) -> Any:
     value = cell.value
     if kind == "bool":
         if isinstance(value, bool):
@@ -86,7 +95,7 @@ def _scalar(column: Column, kind: str, cell: Cell) -> Any:
             return value.strip().lower() in _TRUE
         raise CellProblem(f"expected Yes or No (got {_shown(value)})")
     if kind in ("int", "float"):
-        return _number(column, kind, cell)
+        return _number(column, kind, cell, warnings)
     if kind == "date":
         return _date(cell)
     if kind == "enum":
@@ -108,19 +117,28 @@ def _scalar(column: Column, kind: str, cell: Cell) -> Any:
     raise CellProblem(f"expected text (got {_shown(value)}); format the cell as text and retype it")
 
 
-def _number(column: Column, kind: str, cell: Cell) -> Any:
+def _number(column: Column, kind: str, cell: Cell, warnings: list[str] | None = None) -> Any:
     value = cell.value
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)) or cell.style == "date":
         raise CellProblem(f"expected {column.kind_text()} (got {_shown(value)})")
+    signed = False  # a percent sign or a percentage format says how to read the number
     if isinstance(value, str):
-        number = _parse_number(value, column)
+        number, signed = _parse_number(value, column)
     else:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if cell.style == "percent":
             if not column.percent:
                 raise CellProblem("the cell is formatted as a percentage but the field is not a "
                                   "percentage; format it as a number")
-            number *= 100  # the fraction behind 89.5% is 0.895: read what the cell shows
+            signed = True
+            shown = _OFFICE.multiply(number, 100)  # 0.895 behind 89.5%: read what the cell shows
+            if column.fits(shown) or not column.fits(number):
+                number = shown  # else: 91 typed into a percentage cell, kept by LibreOffice as 91
+    if column.percent and not signed and column.usually_above_one and 0 < number <= 1 \
+            and warnings is not None:
+        meant = _plain(number * 100)
+        warnings.append(f"{_plain(number)} is read as {_plain(number)} %; if you meant {meant} %, "
+                        f"type {meant} or {meant}%")
     if kind == "int":
         if number != number.to_integral_value():
             raise CellProblem(f"expected a whole number (got {_plain(number)})")
@@ -128,15 +146,17 @@ def _number(column: Column, kind: str, cell: Cell) -> Any:
     return float(number)
 
 
-def _parse_number(text: str, column: Column) -> Decimal:
-    body = text.strip().replace("\u00a0", "").replace(" ", "")
-    if body.endswith("%"):
+def _parse_number(text: str, column: Column) -> tuple[Decimal, bool]:
+    """The number a text shows, and whether it carried a percent sign."""
+    body = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    signed = body.endswith("%")
+    if signed:
         if not column.percent:
             raise CellProblem(f"{text.strip()!r} is a percentage but the field is not; enter a number")
         body = body[:-1]
     if _PLAIN.fullmatch(body) or _THOUSANDS.fullmatch(body):
         try:
-            return Decimal(body.replace(",", ""))
+            return Decimal(body.replace(",", "")), signed
         except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
             pass
     if _DECIMAL_COMMA.fullmatch(body):

@@ -31,6 +31,12 @@ UNITS = (("_pct", "%"), ("_gbp_m", "£ million"), ("_wte", "whole-time equivalen
          ("_cycle_months", "months"), ("_per_100k", "per 100,000"))
 VALUE_COLUMN = 3  # C
 FIRST_FIELD_ROW = 2
+# Percentages that are shares of a population, of patients or of staff (bounds 0 to 100) are
+# usually well above 1 %, so a plain 0.91 there is more likely 91 % typed as a fraction: it is read
+# as 0.91 with a warning. These shares may truly be below 1 % and get no warning.
+SMALL_SHARES = frozenset({"demand_reduction_target_pct"})
+
+
 @dataclass(frozen=True)
 class Column:
     """One field: a row of a section sheet or a column of a list sheet."""
@@ -61,6 +67,15 @@ class Column:
         """A percentage field (the schema names them *_pct): the percentage rules apply."""
         return self.name.endswith("_pct")
 
+    @property
+    def usually_above_one(self) -> bool:
+        """A percentage whose real values are usually above 1 %: a share from 0 to 100."""
+        return self.percent and self.ge == 0 and self.le == 100 and self.name not in SMALL_SHARES
+
+    def fits(self, number: Any) -> bool:
+        """Whether `number` is within the field's bounds (a field without bounds takes any)."""
+        return (self.ge is None or number >= self.ge) and (self.le is None or number <= self.le)
+
     def kind_text(self) -> str:
         """The kind as a person filling in the value reads it."""
         kind = self.item_kind if self.kind == "list" else self.kind
@@ -89,6 +104,11 @@ class Sheet:
     doc: str = ""
     max_items: int | None = None
     rows: dict[str, int] = field(default_factory=dict)  # section sheets: field name -> row
+
+
+def guide_texts(column: Column) -> tuple[str, str, str, str]:
+    """What the template writes right of a field's Value cell: Unit, Kind, Allowed values, Help."""
+    return (column.unit, column.kind_text(), ", ".join(str(v) for v in column.values), column.description)
 
 
 def _num(value: Any) -> str:

@@ -27,13 +27,14 @@ from ...common.cellref import column_index, letters, quote_sheet
 from ...errors import InputError, did_you_mean
 from ..bounded import read_bytes
 from .cells import BLANK, Cell, CellProblem, excel_date, read_cell
-from .layout import HELP_SHEET, VALUE_COLUMN, Column, Sheet, sheets
+from .layout import HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, guide_texts, sheets
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled submission workbook is well under 1 MB
 MAX_MEMBER_BYTES = 24 * 1024 * 1024  # one part, inflated
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all parts, inflated
 MAX_MEMBERS = 2000
 MAX_ROWS = 2100  # the schema's longest list holds 2,000 items
+MAX_STRAY_ROWS = 50  # rows of a section sheet named for values outside the Value column
 _CHUNK = 64 * 1024
 _PROLOG_LIMIT = 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -48,6 +49,7 @@ class Read:
     cells: dict[tuple[Any, ...], str]
     sha256: str
     problems: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)  # read, but perhaps not as meant
 
 
 class _Refused(Exception):
@@ -195,7 +197,7 @@ class _Book:
             if lower not in present:
                 continue
             title, part = present[lower]
-            grid, merges = self._grid(part, title, strings, styles, None if sheet.is_list else (2, VALUE_COLUMN))
+            grid, merges = self._grid(part, title, strings, styles, None)
             reader = _ListSheet if sheet.is_list else _SectionSheet
             reader(self.file, sheet, quote_sheet(title), grid, merges, result).read()
         return result
@@ -418,11 +420,16 @@ class _SheetReader:
     def value(self, column: Column, cell: Cell | None, ref: str, path: str | None = None) -> Any:
         if cell is None:
             return BLANK
+        notes: list[str] = []
         try:
-            return read_cell(column, cell)
+            value = read_cell(column, cell, notes)
         except CellProblem as exc:
             self.problem(str(exc), ref, path or column.path)
             return BLANK
+        for note in notes:
+            self.result.warnings.append(InputError(self.file, note, path=path or column.path,
+                                                   cell=f"{self.quoted}!{ref}"))
+        return value
 
 
 class _SectionSheet(_SheetReader):
@@ -440,15 +447,19 @@ class _SectionSheet(_SheetReader):
                 self.problem("merged cells cover field or value cells; unmerge them so each field "
                              "has its own value", ref)
         seen: dict[str, int] = {}
-        for row in sorted({r for r, _ in self.grid}):
+        self.by_row: dict[int, list[tuple[int, Cell]]] = {}
+        for (r, col), cell in self.grid.items():  # once: a hostile sheet may hold a million cells
+            self.by_row.setdefault(r, []).append((col, cell))
+        for row in sorted(self.by_row):
             path_cell = self.grid.get((row, 2))
             value_cell = self.grid.get((row, VALUE_COLUMN))
             path = path_cell.value.strip() if path_cell and isinstance(path_cell.value, str) else None
-            if row == 1 and path == "Field":
+            if row == 1:
+                self._stray(row, {col: SECTION_HEADER[col - 1] for col in range(1, len(SECTION_HEADER) + 1)},
+                            "the header row")
                 continue
             if path is None:
-                if value_cell is not None and read_or_blank(value_cell) is not BLANK:
-                    self.problem("a value with no field path in column B", f"C{row}")
+                self._stray(row, {}, "a row with no field path in column B", skip=(2,))
                 continue
             column = by_path.get(path)
             if column is None:
@@ -459,6 +470,8 @@ class _SectionSheet(_SheetReader):
                 self.problem(f"field '{path}' appears twice (rows {seen[path]} and {row})", f"B{row}", path)
                 continue
             seen[path] = row
+            self._stray(row, dict(enumerate(guide_texts(column), start=VALUE_COLUMN + 1)),
+                        f"field {path}'s row", skip=(1, 2, VALUE_COLUMN), path=path)
             ref = f"{letters(VALUE_COLUMN)}{row}"
             self.result.cells[prefix + (column.name,)] = f"{self.quoted}!{ref}"
             value = self.value(column, value_cell, ref)
@@ -466,6 +479,47 @@ class _SectionSheet(_SheetReader):
                 target[column.name] = value
         if prefix and target:
             self.result.data[sheet.key] = target
+
+    def _stray(self, row: int, written: dict[int, str], where: str, skip: tuple[int, ...] = (),
+               path: str | None = None) -> None:
+        """Nothing typed outside the Value column is ignored silently: the first cell of `row` that
+        holds anything but what the template writes there (`written`, by column) is an error naming
+        it, with how many more the row holds; after MAX_STRAY_ROWS such rows, one error says how
+        many rows more (a sheet filled with junk costs a few messages, not a million)."""
+        found = sorted(col for col, cell in self.by_row.get(row, ()) if col not in skip
+                       and (value := read_or_blank(cell)) is not BLANK
+                       and not (isinstance(value, str) and _same_text(value, written.get(col, ""))))
+        if not found:
+            return
+        self.stray_rows = getattr(self, "stray_rows", 0) + 1
+        if self.stray_rows > MAX_STRAY_ROWS:
+            if self.stray_rows == MAX_STRAY_ROWS + 1:
+                self.problem(f"more rows hold values outside the Value column; only the first "
+                             f"{MAX_STRAY_ROWS} are named", f"{letters(found[0])}{row}")
+            return
+        col = found[0]
+        ref = f"{letters(col)}{row}"
+        heading = SECTION_HEADER[col - 1] if col <= len(SECTION_HEADER) else None
+        if row == 1:
+            message = ("the header row is the template's own; a value there is not read. Enter values "
+                       f"in the Value column ({letters(VALUE_COLUMN)}) of the field rows")
+        elif path is None:
+            message = (f"a value in {where}, so it is not read; put it in the Value column "
+                       f"({letters(VALUE_COLUMN)}) of its field's row")
+        elif heading:
+            message = (f"a value in the {heading} column ({ref}) is not read; enter the value in the "
+                       f"Value column ({letters(VALUE_COLUMN)}{row}), and leave the {heading} column as "
+                       "the template wrote it")
+        else:
+            message = (f"a value outside the template's columns (A to {letters(len(SECTION_HEADER))}) is "
+                       f"not read; enter it in the Value column ({letters(VALUE_COLUMN)}{row})")
+        if len(found) > 1:
+            message += f" (and {len(found) - 1:,} more cell{'s' if len(found) > 2 else ''} of this row)"
+        self.problem(message, ref, path)
+
+
+def _same_text(found: str, written: str) -> bool:
+    return " ".join(found.split()) == " ".join(written.split())
 
 
 def read_or_blank(cell: Cell) -> Any:

@@ -1,7 +1,8 @@
 """Write a submission (or the empty template) as a workbook laid out by layout.py.
 
 Every value cell gets a number format that shows exactly what the reader will read (dates as
-yyyy-mm-dd, percentages as the number followed by a literal "%" sign, so 89.5 shows as 89.5%),
+yyyy-mm-dd, percentages in a real percentage format holding the fraction, so 89.5 is stored as
+0.895 and shows as 89.5%, and a person typing 89.5% or 89.5 gets what they meant),
 and Excel data validation with the schema's allowed values and bounds and the field's description
 as the input message. Text is always written as text, so submitted "=..." never becomes a formula.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,10 +28,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...common.pagefit import MARGINS, print_layout, wrapped_height
 from ..submission import SCHEMA_VERSION
-from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, sheets
+from .layout import FIRST_FIELD_ROW, HELP_SHEET, SECTION_HEADER, VALUE_COLUMN, Column, Sheet, guide_texts, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
-PERCENT_FORMAT = 'General"%"'  # the stored number, then a literal %: not a percentage format
+PERCENT_FORMAT = "0.0##%"  # a real percentage format: the cell holds the fraction
 INT_FORMAT = "#,##0"
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="005EB8")
@@ -49,6 +51,8 @@ def cell_value(column: Column, value: Any) -> Any:
         return ", ".join(str(v) for v in value)
     if column.kind == "bool" or isinstance(value, bool):
         return "Yes" if value else "No"
+    if column.percent and isinstance(value, (int, float)):
+        return float(Decimal(repr(value)) / 100)  # 14.3 -> 0.143 exactly, not 0.14300000000000002
     return value
 
 
@@ -95,6 +99,8 @@ def _validation(column: Column) -> DataValidation | None:
     if kind in ("int", "float") and (column.ge is not None or column.le is not None):
         low = column.ge if column.ge is not None else -1e15
         high = column.le if column.le is not None else 1e15
+        if column.percent:  # 85% is stored as 0.85, but LibreOffice keeps 85 typed without a sign
+            low, high = min(low, low / 100), max(high, high / 100)
         return DataValidation(type="whole" if kind == "int" else "decimal", operator="between",
                               formula1=str(low), formula2=str(high),
                               error=f"Enter {column.kind_text()}.", **common)
@@ -142,8 +148,7 @@ def _section(ws: Worksheet, sheet: Sheet, data: dict[str, Any]) -> None:
     widths = list(SECTION_WIDTHS)
     for column in sheet.columns:
         row = sheet.rows[column.name]
-        texts = (column.label, column.path, None, column.unit, column.kind_text(),
-                 ", ".join(str(v) for v in column.values), column.description)
+        texts = (column.label, column.path, None, *guide_texts(column))
         for index, text in enumerate(texts, 1):
             if text:
                 cell = ws.cell(row=row, column=index, value=text)
@@ -191,7 +196,8 @@ def _help(ws: Worksheet) -> None:
         ("Yes/No, allowed values", "Pick from the drop-down; capitals do not matter."),
         ("Dates", "A date cell (e.g. 2016-10-21); dates typed as text are read as YYYY-MM-DD or "
          "DD/MM/YYYY when the day is over 12."),
-        ("Percentages", "Type 89.5 or 89.5%: both are read as 89.5 per cent."),
+        ("Percentages", "Type 89.5 or 89.5%: both are read as 89.5 per cent. A fraction such as 0.9 "
+         "typed in a cell formatted as a number is read as 0.9 per cent, with a warning."),
         ("Lists of values", "In one cell, separated by commas."),
         ("How to check it", "assess check THIS_FILE.xlsx, then assess score THIS_FILE.xlsx"),
         ("Sheets", None),
@@ -229,15 +235,24 @@ def write_workbook(data: dict[str, Any]) -> bytes:
 
 
 
+# The template's cells a person must fill in themselves: a pre-filled region, population or date
+# would pass `check` unnoticed (and the date picks the edition applied), so they are left blank,
+# refused as required until filled in. The code and name keep their placeholders, refused by name.
+TEMPLATE_BLANK = ("footprint.region", "footprint.population", "footprint.submitted_on")
+
+
 def template_workbook() -> bytes:
-    """The empty workbook `assess init my.xlsx` writes: the placeholders of the YAML template
-    (schema version and footprint identity), so that it validates as it stands."""
+    """The empty workbook `assess init my.xlsx` writes: the schema version and the footprint's
+    code and name placeholders of the YAML template; `check` refuses it until the placeholders are
+    replaced and the footprint's region, population and submission date are filled in."""
     import yaml
 
     from ..template import _EXAMPLES
 
     data: dict[str, Any] = {}
     for path, text in _EXAMPLES.items():
+        if path in TEMPLATE_BLANK:
+            continue
         *parents, name = path.split(".")
         target = data
         for parent in parents:
