@@ -93,7 +93,7 @@ def test_changing_a_field_updates_the_verdict_in_place(driver: Any, server: Serv
     population.send_keys("-5")
     message = wait(lambda: "-5" in driver.find_element("id", "e-f-footprint--population").text and
                    driver.find_element("id", "e-f-footprint--population").text, "the field's message for -5")
-    assert message == "Input should be greater than or equal to 10000 (got -5)"  # as `assess check` words it
+    assert message == "should be at least 10,000 (got -5)"  # as `assess check` words it
     no_console_errors(driver, "/api/assess - Failed to load resource: the server responded with a status of 422")
 
 
