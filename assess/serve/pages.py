@@ -177,13 +177,19 @@ async def desk_page(request: Request) -> Response:
                 filters=FILTERS, sorts=SORTS, decisions=state_of(request).ledger is not None)
 
 
-async def desk_submission(request: Request) -> Response:
-    """`/desk/{code}`: one submission's verdicts, criteria and the decision form."""
-    state = state_of(request)
+def _desk_code(request: Request) -> tuple[Any, Any, str]:
+    """The server's state, the desk and the submission code a `/desk/{code}` route names (404 if the
+    batch has no such submission)."""
     desk = _desk(request)
     code = request.path_params["code"]
     if code not in desk.results:
         raise error(404, "no such submission in the batch")
+    return state_of(request), desk, code
+
+
+async def desk_submission(request: Request) -> Response:
+    """`/desk/{code}`: one submission's verdicts, criteria and the decision form."""
+    state, desk, code = _desk_code(request)
     data = desk.assessment(code)
     fingerprints = {}
     engine = desk.engine(code)
@@ -202,11 +208,7 @@ async def desk_submission(request: Request) -> Response:
 
 async def desk_report(request: Request) -> Response:
     """`/desk/{code}/report`: the gap report, moderated by the decisions as they stand."""
-    state = state_of(request)
-    desk = _desk(request)
-    code = request.path_params["code"]
-    if code not in desk.results:
-        raise error(404, "no such submission in the batch")
+    state, desk, code = _desk_code(request)
     return HTMLResponse(gap_report(state, desk.assessment(code)))
 
 
